@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NutritionConfig(AppConfig):
+    name = "nutrition"
+    verbose_name = "Foods and nutrients"

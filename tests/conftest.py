@@ -1,0 +1,23 @@
+"""Shared test set-up: the curated reference data (fixtures/*.json) loads once per session."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+FIXTURES = sorted(str(p) for p in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def sr_dir() -> Path:
+    """The USDA SR26 files beside the project (../shared/data/usda-sr). Their absence is a failure, not a skip."""
+    path = Path(settings.USDA_SR_DIR)
+    assert (path / "ABBREV.txt").exists(), f"USDA SR26 files not found in {path}"
+    return path

@@ -1,0 +1,19 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_says_what_the_product_is(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "restless legs" in body
+    assert "does not diagnose or prescribe" in body
+    assert reverse("food_list") in body
+
+
+def test_home_page_loads_htmx_from_the_app_not_a_cdn(client):
+    body = client.get(reverse("home")).content.decode()
+    assert "/static/django_htmx/htmx" in body
+    assert "unpkg.com" not in body and "cdn" not in body.lower()
