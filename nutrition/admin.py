@@ -70,7 +70,9 @@ class PortionAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReferenceIntake)
 class ReferenceIntakeAdmin(admin.ModelAdmin):
-    list_display = ["nutrient", "sex", "life_stage", "age_min", "age_max", "kind", "amount", "upper_limit", "upper_scope"]
+    list_display = [
+        "nutrient", "sex", "life_stage", "age_min", "age_max", "kind", "amount", "upper_limit", "upper_scope",
+    ]
     list_filter = ["nutrient", "sex", "life_stage", "kind", "upper_scope"]
 
 
