@@ -1,0 +1,3 @@
+from .meals import SLOTS, Meal, MealIngredient
+
+__all__ = ["SLOTS", "Meal", "MealIngredient"]
