@@ -27,6 +27,7 @@ install-test: $(VENV)/.installed-test
 
 migrate: install
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
 
 # Fixtures use natural keys, so one loaddata call takes them in any order.
 fixtures: migrate
