@@ -13,3 +13,5 @@ urlpatterns = [
     path("dietitian/", include("workspace.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "config.views.server_error"
