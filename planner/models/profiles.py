@@ -1,0 +1,57 @@
+"""A person's saved profile: the same fields and rules as `planner.profiles.PlanProfile`."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from nutrition.models import SEX_CHOICES
+from planner.profiles import ACTIVITIES, DIET_CHOICES, FIELD_RULES, LIFE_STAGES, PlanProfile, parse_profile
+
+
+def _choices(values):
+    return [(v, v.replace("_", " ").capitalize()) for v in values]
+
+
+class OwnedQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """Only this user's rows; an anonymous user owns nothing."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class Profile(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_profiles")
+    name = models.CharField(max_length=100, default="Me")
+    age = models.PositiveSmallIntegerField()
+    sex = models.CharField(max_length=6, choices=SEX_CHOICES)
+    weight_kg = models.FloatField()
+    height_cm = models.FloatField()
+    activity = models.CharField(max_length=12, choices=_choices(ACTIVITIES), default=FIELD_RULES["activity"]["default"])
+    diet = models.CharField(max_length=12, choices=_choices(DIET_CHOICES), default=FIELD_RULES["diet"]["default"])
+    exclude = models.JSONField(default=list, blank=True, help_text="Allergen codes to keep out of plans.")
+    deficiencies = models.JSONField(default=list, blank=True)
+    labs = models.JSONField(null=True, blank=True)
+    life_stage = models.CharField(max_length=10, choices=_choices(LIFE_STAGES), default="none")
+    smoker = models.BooleanField(default=False)
+    days = models.PositiveSmallIntegerField(default=FIELD_RULES["days"]["default"])
+    meals_per_day = models.PositiveSmallIntegerField(default=FIELD_RULES["meals_per_day"]["default"])
+    snacks_per_day = models.PositiveSmallIntegerField(default=FIELD_RULES["snacks_per_day"]["default"])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def profile_data(self) -> dict:
+        return {name: getattr(self, name) for name in FIELD_RULES}
+
+    def to_plan_profile(self) -> PlanProfile:
+        """The checked plain profile; raises `ProfileError` if a stored value breaks the rules."""
+        return parse_profile(self.profile_data())
