@@ -62,12 +62,14 @@ def read_meal_list(path: Path = MEAL_LIST) -> tuple[list[MealRow], list[str]]:
         for line, raw in enumerate(reader, start=2):
             row, row_problems = _parse_row(line, raw)
             problems.extend(row_problems)
-            if row and row.slug in slugs:
-                first = slugs[row.slug]
-                problems.append(f"line {line} ({row.name}): slug {row.slug!r} is already used on line {first}")
-            elif row:
-                slugs[row.slug] = line
-                rows.append(row)
+            slug = (raw["slug"] or "").strip()
+            if slug in slugs:
+                name = (raw["name"] or "").strip()
+                problems.append(f"line {line} ({name}): slug {slug!r} is already used on line {slugs[slug]}")
+            else:
+                slugs[slug] = line
+                if row:
+                    rows.append(row)
     return rows, problems
 
 
