@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("nutrition.urls")),
     path("plan/", include("planner.urls")),
     path("learn/", include("content.urls")),
+    path("", include("content.page_urls")),
     path("accounts/", include("accounts.urls")),
     path("dietitian/", include("workspace.urls")),
     path("admin/", admin.site.urls),
