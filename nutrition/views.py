@@ -1,23 +1,54 @@
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 
-from .models import Food
-from .selectors import foods_with_amounts, rls_nutrients
+from . import selectors
+from .models import DIET_CHOICES, Food
 
 
 def home(request):
     return render(request, "home.html", {"food_count": Food.objects.count()})
 
 
+def _filters(params) -> selectors.FoodFilters:
+    return selectors.FoodFilters(
+        query=params.get("q", "").strip(),
+        group=params.get("group", ""),
+        diet=params.get("diet", ""),
+        rich_in=params.get("rich", ""),
+        sort=params.get("sort", "name"),
+    )
+
+
 def food_list(request):
-    query = request.GET.get("q", "").strip()
-    foods = foods_with_amounts(Food.objects.search(query))
-    page = Paginator(foods, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query, "nutrients": rls_nutrients()}
+    filters = _filters(request.GET)
+    targets = selectors.reader_targets(request.session)
+    nutrients = selectors.rls_nutrients()
+    page = Paginator(selectors.filtered_foods(filters, targets), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "rows": selectors.food_rows(page, nutrients, filters.per_portion),
+        "filters": filters,
+        "query": filters.query,
+        "params": params.urlencode(),
+        "nutrients": nutrients,
+        "groups": selectors.food_groups(),
+        "diets": DIET_CHOICES,
+        "sorts": selectors.sort_choices(nutrients),
+        "targets": targets,
+        "rich_share": round(selectors.RICH_SHARE * 100),
+    }
     template = "nutrition/food_list.html#results" if request.htmx else "nutrition/food_list.html"
     return render(request, template, context)
 
 
 def food_detail(request, pk):
-    food = get_object_or_404(foods_with_amounts(Food.objects.prefetch_related("portions")), pk=pk)
-    return render(request, "nutrition/food_detail.html", {"food": food})
+    try:
+        food = selectors.food_detail(pk)
+    except Food.DoesNotExist:
+        raise Http404("No such food") from None
+    targets = selectors.reader_targets(request.session)
+    context = {"food": food, "rows": selectors.nutrient_rows(food, targets), "targets": targets}
+    return render(request, "nutrition/food_detail.html", context)

@@ -1,0 +1,116 @@
+"""Plan documents shaped for the plan, shopping-list and export pages (foods, portions and nutrients from the DB)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from nutrition.models import MACROS, RLS_NUTRIENTS, Nutrient
+from nutrition.selectors import amounts_per_100g, foods_with_portions
+
+from .exports import plan_table
+from .plan_store import PlanRecord
+from .shopping import FoodFacts, Measure, household_measure, plan_food_grams, shopping_list
+
+MET_PERCENT = 95  # the engine counts a day as meeting a target at 95% of it
+CLOSE_PERCENT = 70
+EXPORT_CODES = (*MACROS, *RLS_NUTRIENTS)
+
+
+def _food_ids(document: Mapping) -> list[int]:
+    return list(plan_food_grams(document))
+
+
+def food_facts(food_ids) -> dict[int, FoodFacts]:
+    return {
+        food.pk: FoodFacts(
+            food.name,
+            food.food_group.name,
+            tuple(Measure(p.amount, p.description, p.grams) for p in food.portions.all()),
+        )
+        for food in foods_with_portions(food_ids)
+    }
+
+
+def _bar(code: str, target: Mapping, total: float) -> dict:
+    percent = round(100 * total / target["target"]) if target.get("target") else None
+    upper = target.get("upper")
+    if percent is None:
+        status = "none"
+    elif upper is not None and target.get("upper_is_ul") and total > upper:
+        status = "over"
+    elif percent >= MET_PERCENT:
+        status = "met"
+    elif percent >= CLOSE_PERCENT:
+        status = "close"
+    else:
+        status = "short"
+    return {
+        "code": code,
+        "name": target.get("name", code),
+        "unit": target.get("unit", ""),
+        "total": total,
+        "target": target.get("target"),
+        "percent": percent,
+        "width": min(percent or 0, 100),
+        "status": status,
+    }
+
+
+def _meal(record: PlanRecord, day: int, meal: Mapping, facts: Mapping[int, FoodFacts]) -> dict:
+    items = []
+    for item in meal["items"]:
+        fact = facts.get(item["food_id"])
+        measure = household_measure(item["grams"], fact.measures) if fact else ""
+        items.append({**item, "measure": measure})
+    return {**meal, "day": day, "items": items, "locked": record.is_locked(day, meal["slot_index"])}
+
+
+def day_view(record: PlanRecord, day: Mapping, facts: Mapping[int, FoodFacts]) -> dict:
+    targets = record.document.get("targets", {})
+    totals = day.get("totals", {})
+    bars = [_bar(code, targets[code], totals.get(code, 0.0)) for code in RLS_NUTRIENTS if code in targets]
+    macros = [_bar(code, targets[code], totals.get(code, 0.0)) for code in MACROS if code in targets]
+    return {
+        "day": day["day"],
+        "meals": [_meal(record, day["day"], meal, facts) for meal in day["meals"]],
+        "bars": bars,
+        "macros": macros,
+    }
+
+
+def plan_view(record: PlanRecord) -> dict:
+    document = record.document
+    facts = food_facts(_food_ids(document))
+    targets = document.get("targets", {})
+    focus = [{"code": c, **targets[c]} for c in RLS_NUTRIENTS if c in targets]
+    energy = [{"code": c, **targets[c]} for c in MACROS if c in targets]
+    others = [{"code": c, **t} for c, t in targets.items() if c not in RLS_NUTRIENTS and c not in MACROS]
+    return {
+        "days": [day_view(record, day, facts) for day in document.get("days", [])],
+        "focus_targets": focus,
+        "energy_targets": energy,
+        "other_targets": others,
+        "notes": document.get("notes", []),
+        "solver": document.get("solver", {}),
+    }
+
+
+def find_day(record: PlanRecord, day: int) -> Mapping | None:
+    return next((d for d in record.document.get("days", []) if d["day"] == day), None)
+
+
+def one_day_view(record: PlanRecord, day: int) -> dict | None:
+    found = find_day(record, day)
+    if found is None:
+        return None
+    return day_view(record, found, food_facts(_food_ids({"days": [found]})))
+
+
+def shopping_view(record: PlanRecord):
+    return shopping_list(record.document, food_facts(_food_ids(record.document)))
+
+
+def export_table(record: PlanRecord):
+    by_code = {n.code: n for n in Nutrient.objects.filter(code__in=EXPORT_CODES)}
+    columns = [(code, f"{by_code[code].name} ({by_code[code].unit})") for code in EXPORT_CODES if code in by_code]
+    return plan_table(record.document, amounts_per_100g(_food_ids(record.document)), columns)

@@ -1,0 +1,116 @@
+"""Where a plan lives between requests: an unsaved plan in the session, a saved one in the database.
+
+Both are reached by a key in the URL: `draft-<hex>` for a session draft, the primary key for a saved plan.
+A saved plan is visible to its owner only; anyone else gets a 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from nutrition.selectors import READER_TARGETS
+
+from .models import Plan, Profile
+
+DRAFTS = "planner_drafts"
+MAX_DRAFTS = 5  # older drafts fall out of the session
+
+
+@dataclass
+class PlanRecord:
+    key: str
+    name: str
+    profile_data: dict
+    document: dict
+    seed: int = 0
+    locked: list[list[int]] = field(default_factory=list)  # [day (1-based), slot_index] pairs
+    saved: Plan | None = None
+
+    def is_locked(self, day: int, slot_index: int) -> bool:
+        return [day, slot_index] in self.locked
+
+    def locked_meals(self) -> dict[tuple[int, int], tuple[int, float]]:
+        """The locked meals as the engine wants them: (day, slot_index) 0-based -> (meal_id, scale)."""
+        locks = {}
+        for day in self.document.get("days", []):
+            for meal in day["meals"]:
+                if self.is_locked(day["day"], meal["slot_index"]):
+                    locks[(day["day"] - 1, meal["slot_index"])] = (meal["meal_id"], meal["scale"])
+        return locks
+
+
+def _remember_targets(session, document: dict) -> None:
+    session[READER_TARGETS] = {
+        code: {"name": t.get("name", code), "target": t["target"], "unit": t.get("unit", "")}
+        for code, t in document.get("targets", {}).items()
+        if t.get("target")
+    }
+
+
+def new_draft(request, profile_data: dict, document: dict, seed: int = 0) -> PlanRecord:
+    record = PlanRecord(f"draft-{secrets.token_hex(8)}", "Unsaved plan", profile_data, document, seed)
+    put_plan(request, record)
+    return record
+
+
+def get_plan(request, key: str) -> PlanRecord:
+    if key.startswith("draft-"):
+        data = request.session.get(DRAFTS, {}).get(key)
+        if data is None:
+            raise Http404("This plan is no longer in your session.")
+        return PlanRecord(key=key, **data)
+    if not key.isdigit():
+        raise Http404
+    plan = Plan.objects.owned_by(request.user).filter(pk=int(key)).first()
+    if plan is None:
+        raise Http404
+    return PlanRecord(str(plan.pk), plan.name, plan.profile_data, plan.document, plan.seed, plan.locked, plan)
+
+
+def put_plan(request, record: PlanRecord) -> None:
+    _remember_targets(request.session, record.document)
+    if record.saved is not None:
+        plan = record.saved
+        plan.document, plan.locked, plan.seed, plan.name = record.document, record.locked, record.seed, record.name
+        plan.save()
+        return
+    drafts = request.session.get(DRAFTS, {})
+    drafts.pop(record.key, None)
+    drafts[record.key] = {
+        "name": record.name,
+        "profile_data": record.profile_data,
+        "document": record.document,
+        "seed": record.seed,
+        "locked": record.locked,
+    }
+    while len(drafts) > MAX_DRAFTS:
+        drafts.pop(next(iter(drafts)))
+    request.session[DRAFTS] = drafts
+
+
+def save_for_user(request, record: PlanRecord, name: str) -> Plan:
+    """Keep a draft (or rename a saved plan) under the signed-in user's account."""
+    if record.saved is not None:
+        record.saved.name = name
+        record.saved.save(update_fields=["name", "updated_at"])
+        return record.saved
+    plan = Plan.objects.create(
+        owner=request.user,
+        name=name,
+        profile_data=record.profile_data,
+        document=record.document,
+        locked=record.locked,
+        seed=record.seed,
+    )
+    drafts = request.session.get(DRAFTS, {})
+    drafts.pop(record.key, None)
+    request.session[DRAFTS] = drafts
+    return plan
+
+
+def save_profile(user, name: str, profile_data: dict) -> Profile:
+    fields = {k: v for k, v in profile_data.items() if k in {f.name for f in Profile._meta.fields}}
+    return Profile.objects.create(owner=user, name=name, **fields)

@@ -1,0 +1,72 @@
+"""The shopping list: a plan's foods summed over its days, grouped by food group, with household measures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One household measure of a food: `amount` × `description` weighs `grams` (from `Portion`)."""
+
+    amount: float
+    description: str
+    grams: float
+
+
+@dataclass(frozen=True)
+class FoodFacts:
+    name: str
+    group: str
+    measures: tuple[Measure, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShoppingItem:
+    food_id: int
+    food: str
+    grams: float
+    measure: str
+
+
+def _quarters(value: float) -> str:
+    rounded = round(value * 4) / 4
+    return f"{rounded:g}"
+
+
+def household_measure(grams: float, measures: Iterable[Measure]) -> str:
+    """ "≈ 1.5 cup, chopped" for `grams` of a food, using the first measure that gives a readable count; "" if none."""
+    candidates = []
+    for m in measures:
+        if m.grams <= 0:
+            continue
+        count = grams / m.grams * m.amount
+        if round(count * 4) == 0:
+            continue
+        candidates.append((not 0.25 <= count <= 6, count, m))
+    if not candidates:
+        return ""
+    _, count, m = min(candidates, key=lambda c: c[0])
+    return f"≈ {_quarters(count)} {m.description}"
+
+
+def plan_food_grams(document: Mapping) -> dict[int, tuple[str, float]]:
+    """Food id -> (name, total grams) over every day of the plan."""
+    totals: dict[int, list] = {}
+    for day in document.get("days", []):
+        for meal in day["meals"]:
+            for item in meal["items"]:
+                entry = totals.setdefault(item["food_id"], [item["food"], 0.0])
+                entry[1] += item["grams"]
+    return {food_id: (name, round(grams, 1)) for food_id, (name, grams) in totals.items()}
+
+
+def shopping_list(document: Mapping, facts: Mapping[int, FoodFacts]) -> list[tuple[str, list[ShoppingItem]]]:
+    """[(food group, [items sorted by name])] sorted by group name."""
+    groups: dict[str, list[ShoppingItem]] = defaultdict(list)
+    for food_id, (name, grams) in plan_food_grams(document).items():
+        fact = facts.get(food_id, FoodFacts(name, "Other"))
+        groups[fact.group].append(ShoppingItem(food_id, fact.name, grams, household_measure(grams, fact.measures)))
+    return [(group, sorted(items, key=lambda i: i.food.lower())) for group, items in sorted(groups.items())]

@@ -1,0 +1,177 @@
+"""Plan builder pages: the form, the plan (with swap, lock and regenerate), shopping list, exports, saved plans.
+
+Views only route: rules live in `forms`/`profiles`, planning in `services`, storage in `plan_store`,
+shaping in `plan_pages`.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import plan_pages, plan_store
+from .exports import table_csv, table_xlsx
+from .forms import VALIDATED_FIELDS, PlanForm
+from .models import Plan, Profile
+from .profiles import parse_profile
+from .services import generate_plan, swap_meal
+
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", table_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", table_xlsx),
+}
+
+
+def _form_context(request, form):
+    profiles = Profile.objects.owned_by(request.user)
+    return {"form": form, "profiles": profiles}
+
+
+def plan_form(request):
+    if request.method != "POST":
+        initial = {}
+        if "profile" in request.GET:
+            profile = get_object_or_404(Profile.objects.owned_by(request.user), pk=request.GET["profile"])
+            initial = PlanForm.initial_from(profile.profile_data())
+        return render(request, "planner/plan_form.html", _form_context(request, PlanForm(initial=initial)))
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        template = "planner/plan_form.html#plan-form" if request.htmx else "planner/plan_form.html"
+        return render(request, template, _form_context(request, form))
+    profile_data = form.profile_data()
+    if "save_profile" in request.POST and request.user.is_authenticated:
+        name = request.POST.get("profile_name", "").strip()[:100] or "Me"
+        plan_store.save_profile(request.user, name, form.profile.to_dict())
+        messages.success(request, f"Profile “{name}” saved.")
+    record = plan_store.new_draft(request, profile_data, generate_plan(form.profile))
+    url = record_url(record)
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
+def validate_field(request, name):
+    if name not in VALIDATED_FIELDS:
+        raise Http404
+    form = PlanForm(request.POST)
+    form.is_valid()
+    return render(request, "planner/plan_form.html#field", {"field": form[name], "validate": True})
+
+
+def record_url(record):
+    return reverse("planner:detail", args=[record.key])
+
+
+def plan_detail(request, key):
+    record = plan_store.get_plan(request, key)
+    context = {"record": record, **plan_pages.plan_view(record)}
+    return render(request, "planner/plan.html", context)
+
+
+@require_POST
+def plan_swap(request, key, day, slot):
+    record = plan_store.get_plan(request, key)
+    if plan_pages.find_day(record, day) is None:
+        raise Http404
+    profile = parse_profile(record.profile_data)
+    record.seed += 1
+    record.document = swap_meal(record.document, profile, day - 1, slot, seed=record.seed)
+    plan_store.put_plan(request, record)
+    if request.htmx:
+        return render(request, "planner/plan.html#day", {"record": record, "day": plan_pages.one_day_view(record, day)})
+    return redirect(record_url(record))
+
+
+@require_POST
+def plan_lock(request, key, day, slot):
+    record = plan_store.get_plan(request, key)
+    found = plan_pages.find_day(record, day)
+    if found is None or not any(m["slot_index"] == slot for m in found["meals"]):
+        raise Http404
+    if record.is_locked(day, slot):
+        record.locked.remove([day, slot])
+    else:
+        record.locked.append([day, slot])
+    plan_store.put_plan(request, record)
+    if request.htmx:
+        return render(request, "planner/plan.html#day", {"record": record, "day": plan_pages.one_day_view(record, day)})
+    return redirect(record_url(record))
+
+
+@require_POST
+def plan_regenerate(request, key):
+    record = plan_store.get_plan(request, key)
+    profile = parse_profile(record.profile_data)
+    record.seed += 1
+    days = len(record.document.get("days", [])) or None
+    record.document = generate_plan(profile, seed=record.seed, days=days, locked=record.locked_meals())
+    plan_store.put_plan(request, record)
+    messages.success(request, "A new plan, keeping the meals you locked.")
+    return redirect(record_url(record))
+
+
+def plan_shopping(request, key):
+    record = plan_store.get_plan(request, key)
+    return render(request, "planner/shopping.html", {"record": record, "groups": plan_pages.shopping_view(record)})
+
+
+def plan_export(request, key, fmt):
+    if fmt not in EXPORT_TYPES:
+        raise Http404
+    record = plan_store.get_plan(request, key)
+    content_type, write = EXPORT_TYPES[fmt]
+    response = HttpResponse(write(plan_pages.export_table(record)), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="restful-plate-plan-{record.key}.{fmt}"'
+    return response
+
+
+@login_required
+def plan_save(request, key):
+    record = plan_store.get_plan(request, key)
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:120] or "My plan"
+        plan = plan_store.save_for_user(request, record, name)
+        messages.success(request, f"Saved “{plan.name}”.")
+        return redirect("planner:detail", key=str(plan.pk))
+    return render(request, "planner/save.html", {"record": record})
+
+
+@login_required
+def saved(request):
+    context = {
+        "plans": Plan.objects.owned_by(request.user).only("pk", "name", "updated_at"),
+        "profiles": Profile.objects.owned_by(request.user),
+    }
+    return render(request, "planner/saved.html", context)
+
+
+def _owned(request, kind, pk):
+    if kind not in ("plan", "profile"):
+        raise Http404
+    model = Plan if kind == "plan" else Profile
+    return get_object_or_404(model.objects.owned_by(request.user), pk=pk)
+
+
+@login_required
+@require_POST
+def rename(request, kind, pk):
+    obj = _owned(request, kind, pk)
+    name = request.POST.get("name", "").strip()
+    if not name:
+        messages.error(request, "Name: please enter a name.")
+    else:
+        obj.name = name[: obj._meta.get_field("name").max_length]
+        obj.save()
+        messages.success(request, f"Renamed to “{obj.name}”.")
+    return redirect("planner:saved")
+
+
+@login_required
+@require_POST
+def delete(request, kind, pk):
+    obj = _owned(request, kind, pk)
+    obj.delete()
+    messages.success(request, f"Deleted “{obj.name}”.")
+    return redirect("planner:saved")
