@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -242,3 +243,18 @@ def finish_batch(batch: ImportBatch, result: SaveResult, notes: str = "", errors
     batch.finished_at = timezone.now()
     batch.save()
     return batch
+
+
+BASELINE_REASON = "State before the first recorded change"
+
+
+def ensure_history_baseline(model, pk) -> None:
+    """Record the row as it stands if it has no history yet (fixtures load without any), so a later
+    change can be shown as a diff and reverted. Call before changing or deleting the row."""
+    if pk is None or model.history.filter(**{model._meta.pk.attname: pk}).exists():
+        return
+    current = model._default_manager.filter(pk=pk).first()
+    if current is not None:
+        current._history_user = None
+        current._change_reason = BASELINE_REASON
+        model.history.bulk_history_create([current], default_date=timezone.now() - timedelta(microseconds=1))

@@ -21,7 +21,7 @@ from django.utils import timezone
 from nutrition.exports import EXPORT_COLUMNS, LIST_SEPARATOR
 from nutrition.models import DIETS, Allergen, Food, FoodGroup, ImportBatch, Nutrient, NutrientAmount
 
-from .food_records import same_number
+from .food_records import ensure_history_baseline, same_number
 
 FILE_TYPES = (".csv", ".xlsx")
 
@@ -226,6 +226,7 @@ def apply_plan(plan: ImportPlan, *, source: str, user=None) -> ImportBatch:
             food.allergens.set([allergens[c] for c in change.allergens])
             _write_amounts(food, change.amounts, nutrients, reason, user, source)
         for change in plan.updates:
+            ensure_history_baseline(Food, change.food_id)
             food = Food.objects.get(pk=change.food_id)
             for name in ("name", "food_group", "diet"):
                 setattr(food, name, change.values[name])
@@ -252,6 +253,8 @@ def _write_amounts(food, amounts, nutrients, reason, user, source):
     label = f"spreadsheet {Path(source).name}"[:100]
     for code, value in amounts.items():
         amount = current.get(code)
+        if amount is not None and (value is None or not same_number(amount.amount, value)):
+            ensure_history_baseline(NutrientAmount, amount.pk)
         if value is None:
             if amount is not None:
                 amount._change_reason = reason

@@ -1,0 +1,218 @@
+"""History of a food (its fields, values and portions) or a meal (its fields and ingredients): who changed
+what, when and why, as versions with diffs, and reverting to a version.
+
+A version is one save: the history rows made by the same person with the same reason within a few
+seconds. Reverting restores the state right after that version, recorded as a new change (nothing
+is erased), with its own reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from nutrition.importers.food_records import ensure_history_baseline
+from nutrition.models import Food, FoodGroup, Nutrient, NutrientAmount, Portion
+from planner.models.meals import Meal, MealIngredient
+
+from .services import touch_food, with_reason
+
+FOOD_FIELDS = ("name", "food_group_id", "diet", "contains_caffeine", "contains_alcohol", "needs_review")
+MEAL_FIELDS = ("name", "slug", "slot", "description", "is_active", "needs_review")
+SAME_SAVE = timedelta(seconds=5)
+
+
+@dataclass
+class Change:
+    what: str
+    old: str
+    new: str
+
+
+@dataclass
+class Version:
+    at: datetime
+    user: object
+    user_id: int | None
+    reason: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def _show(value) -> str:
+    if value is None:
+        return "unknown"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _events(records, describe, label_of) -> list[tuple]:
+    """(date, record, changes) for each history row, diffed against the previous row of the same object."""
+    events, previous = [], {}
+    for record in records.select_related("history_user"):
+        key = label_of(record)
+        before = previous.get(key)
+        after = None if record.history_type == "-" else record
+        changes = [
+            Change(what, _show(old), _show(new))
+            for what, old, new in describe(key, before, after)
+            if _show(old) != _show(new)
+        ]
+        previous[key] = after
+        if changes:
+            events.append((record.history_date, record, changes))
+    return events
+
+
+def _group(events) -> list[Version]:
+    versions: list[Version] = []
+    for at, record, changes in sorted(events, key=lambda e: (e[0], e[1].history_id)):
+        last = versions[-1] if versions else None
+        same = (
+            last is not None
+            and last.user_id == record.history_user_id
+            and last.reason == (record.history_change_reason or "")
+            and at - last.at <= SAME_SAVE
+        )
+        if same:
+            last.changes += changes
+            last.at = at
+        else:
+            versions.append(
+                Version(at, record.history_user, record.history_user_id, record.history_change_reason or "", changes)
+            )
+    return list(reversed(versions))
+
+
+def food_versions(food: Food) -> list[Version]:
+    groups = dict(FoodGroup.objects.values_list("pk", "name"))
+    nutrients = {n.pk: n for n in Nutrient.objects.all()}
+    order = ("history_date", "history_id")
+
+    def describe_food(_, before, after):
+        for name in FOOD_FIELDS:
+            old, new = (getattr(r, name) if r else None for r in (before, after))
+            if name == "food_group_id":
+                old, new, name = groups.get(old, old), groups.get(new, new), "food_group"
+            yield name.replace("_", " "), old, new
+
+    def describe_amount(nutrient_id, before, after):
+        n = nutrients[nutrient_id]
+        yield f"{n.name} ({n.unit} per 100 g)", before.amount if before else None, after.amount if after else None
+        if before and after and before.source != after.source:
+            yield f"{n.name} source", before.source or food.source, after.source or food.source
+
+    def describe_portion(seq, before, after):
+        yield f"portion {seq}", before and str(before.instance), after and str(after.instance)
+
+    events = _events(Food.history.filter(id=food.pk).order_by(*order), describe_food, lambda r: r.id)
+    events += _events(
+        NutrientAmount.history.filter(food_id=food.pk).order_by(*order), describe_amount, lambda r: r.nutrient_id
+    )
+    events += _events(Portion.history.filter(food_id=food.pk).order_by(*order), describe_portion, lambda r: r.seq)
+    return _group(events)
+
+
+def meal_versions(meal: Meal) -> list[Version]:
+    order = ("history_date", "history_id")
+    foods = dict(
+        Food.objects.filter(pk__in=MealIngredient.history.filter(meal_id=meal.pk).values("food_id")).values_list(
+            "pk", "name"
+        )
+    )
+
+    def describe_meal(_, before, after):
+        for name in MEAL_FIELDS:
+            yield name.replace("_", " "), getattr(before, name, None), getattr(after, name, None)
+
+    def describe_ingredient(food_id, before, after):
+        grams = (f"{r.grams:g} g" if r else "not in the meal" for r in (before, after))
+        yield foods.get(food_id, f"food {food_id}"), *grams
+
+    events = _events(Meal.history.filter(id=meal.pk).order_by(*order), describe_meal, lambda r: r.id)
+    events += _events(
+        MealIngredient.history.filter(meal_id=meal.pk).order_by(*order), describe_ingredient, lambda r: r.food_id
+    )
+    return _group(events)
+
+
+def _state_at(history, at, key):
+    """key -> the history row in force at `at`, or None where the object did not exist then.
+
+    An object whose first row is a change (not a creation) existed before its history began: with
+    nothing recorded at `at`, it is left as it is (key absent from the result).
+    """
+    state, first = {}, {}
+    for record in history.order_by("history_date", "history_id"):
+        k = key(record)
+        first.setdefault(k, record)
+        if record.history_date <= at:
+            state[k] = None if record.history_type == "-" else record
+    for k, record in first.items():
+        if k not in state and record.history_type == "+":
+            state[k] = None
+    return state
+
+
+@transaction.atomic
+def revert_food(food: Food, at: datetime, *, user, reason: str) -> None:
+    record = Food.history.filter(id=food.pk, history_date__lte=at).order_by("-history_date", "-history_id").first()
+    if record is not None:
+        ensure_history_baseline(Food, food.pk)
+        for name in FOOD_FIELDS:
+            setattr(food, name, getattr(record, name))
+        with_reason(food, user, reason).save()
+    amounts = _state_at(NutrientAmount.history.filter(food_id=food.pk), at, lambda r: r.nutrient_id)
+    current = {a.nutrient_id: a for a in food.amounts.all()}
+    for nutrient_id, then in amounts.items():
+        now = current.get(nutrient_id)
+        if now is not None:
+            ensure_history_baseline(NutrientAmount, now.pk)
+        if then is None and now is not None:
+            with_reason(now, user, reason).delete()
+        elif then is not None and now is None:
+            restored = NutrientAmount(food=food, nutrient_id=nutrient_id, amount=then.amount, source=then.source)
+            with_reason(restored, user, reason).save()
+        elif then is not None and (now.amount, now.source) != (then.amount, then.source):
+            now.amount, now.source = then.amount, then.source
+            with_reason(now, user, reason).save()
+    portions = _state_at(Portion.history.filter(food_id=food.pk), at, lambda r: r.seq)
+    current_portions = {p.seq: p for p in food.portions.all()}
+    for seq, then in portions.items():
+        now = current_portions.get(seq)
+        if then is None and now is not None:
+            with_reason(now, user, reason).delete()
+        elif then is not None:
+            restored = now or Portion(food=food, seq=seq)
+            values = (then.amount, then.description, then.grams)
+            if now is None or (now.amount, now.description, now.grams) != values:
+                restored.amount, restored.description, restored.grams = values
+                with_reason(restored, user, reason).save()
+    touch_food(food)
+
+
+@transaction.atomic
+def revert_meal(meal: Meal, at: datetime, *, user, reason: str) -> None:
+    record = Meal.history.filter(id=meal.pk, history_date__lte=at).order_by("-history_date", "-history_id").first()
+    if record is not None:
+        ensure_history_baseline(Meal, meal.pk)
+        for name in MEAL_FIELDS:
+            setattr(meal, name, getattr(record, name))
+        with_reason(meal, user, reason).save()
+    ingredients = _state_at(MealIngredient.history.filter(meal_id=meal.pk), at, lambda r: r.food_id)
+    current = {i.food_id: i for i in meal.ingredients.all()}
+    for food_id, then in ingredients.items():
+        now = current.get(food_id)
+        if now is not None:
+            ensure_history_baseline(MealIngredient, now.pk)
+        if then is None and now is not None:
+            with_reason(now, user, reason).delete()
+        elif then is not None:
+            restored = now or MealIngredient(meal=meal, food_id=food_id)
+            if now is None or (now.grams, now.order) != (then.grams, then.order):
+                restored.grams, restored.order = then.grams, then.order
+                with_reason(restored, user, reason).save()

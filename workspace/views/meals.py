@@ -1,0 +1,91 @@
+"""Meal list and meal editing: ingredients and grams, with the nutrients of one serving recomputed live."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from nutrition.models import Food
+from planner.models.meals import Meal
+
+from .. import selectors, services
+from ..access import dietitian_required
+from ..forms import IngredientFormSet, MealForm, food_label, ingredient_initial
+
+
+@dietitian_required
+def meal_list(request):
+    meals = Meal.objects.prefetch_related("ingredients").order_by("slot", "name")
+    review_ids = set(selectors.meals_needing_review().values_list("pk", flat=True))
+    return render(request, "workspace/meal_list.html", {"meals": meals, "review_ids": review_ids})
+
+
+@dietitian_required
+def meal_edit(request, pk=None):
+    meal = get_object_or_404(Meal, pk=pk) if pk else Meal()
+    data = request.POST if request.method == "POST" else None
+    form = MealForm(data, instance=meal)
+    formset = IngredientFormSet(data, initial=None if data else ingredient_initial(meal) if pk else [], prefix="ing")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        if not _rows(formset):
+            form.add_error(None, "A meal needs at least one ingredient.")
+        else:
+            meal = services.save_meal(form, formset, user=request.user, reason=form.cleaned_data["change_reason"])
+            messages.success(request, f"Saved {meal.name}.")
+            return redirect("workspace:meal_edit", pk=meal.pk)
+    context = {
+        "meal": meal,
+        "form": form,
+        "formset": formset,
+        "totals": services.meal_totals(_rows(formset) if data else _saved_rows(meal)),
+        "changed_foods": selectors.changed_foods_of(meal) if meal.pk else [],
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workspace/meal_edit.html", context, status=status)
+
+
+@dietitian_required
+@require_POST
+def meal_totals(request, pk=None):
+    """The nutrients of one serving as the form now stands (not saved): the live part of the meal editor."""
+    formset = IngredientFormSet(request.POST, prefix="ing")
+    formset.is_valid()
+    return render(request, "workspace/meal_edit.html#totals", {"totals": services.meal_totals(_rows(formset))})
+
+
+def _rows(formset) -> list[tuple[Food, float]]:
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None) or {}
+        if data.get("food") and data.get("grams") and not data.get("DELETE"):
+            rows.append((data["food"], data["grams"]))
+    foods = {f.pk: f for f in Food.objects.filter(pk__in=[f.pk for f, _ in rows]).prefetch_related("amounts__nutrient")}
+    return [(foods[f.pk], grams) for f, grams in rows]
+
+
+def _saved_rows(meal) -> list[tuple[Food, float]]:
+    if not meal.pk:
+        return []
+    return [
+        (i.food, i.grams) for i in meal.ingredients.select_related("food").prefetch_related("food__amounts__nutrient")
+    ]
+
+
+@dietitian_required
+@require_POST
+def meal_reviewed(request, pk):
+    meal = get_object_or_404(Meal, pk=pk)
+    services.mark_meal_reviewed(meal, user=request.user)
+    messages.success(request, f"{meal.name}: marked as reviewed.")
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("workspace:review")
+
+
+@dietitian_required
+def food_options(request):
+    """Suggestions for a food box in the meal editor: a <datalist> of up to 20 foods matching the text."""
+    text = next((v for k, v in request.GET.items() if k.endswith("food") and v.strip()), "").strip()
+    foods = Food.objects.search(text).order_by("name")[:20] if len(text) >= 2 else []
+    return render(request, "workspace/meal_edit.html#food_options", {"options": [food_label(f) for f in foods]})
