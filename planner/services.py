@@ -1,0 +1,249 @@
+"""Plan generation: a profile in, a plan document out.
+
+The UI and `manage.py generate_plan` call `generate_plan` and `swap_meal`; the optimiser benchmark calls
+`build_problem`. Meals come from `meal_options`, targets from `targets`, the plan from `optimizer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from nutrition.models import RLS_NUTRIENTS
+
+from .meal_options import MealRecord, active_meal_records
+from .optimizer import Goal, MealOption, PlanProblem, PlanSolution, solve_plan
+from .profiles import PlanProfile
+from .targets import Target, daily_targets
+
+# Relative weight of each goal's shortfall or excess in the optimiser's objective.
+FOCUS_WEIGHT = 10.0
+GOAL_WEIGHTS = {"calcium_mg": 3.0, "protein_g": 2.0, "fat_g": 1.0, "carbohydrate_g": 1.0, "fiber_g": 1.0}
+SODIUM_WEIGHT = 0.5
+# A day counts as meeting a target at this share of it (the Done-when figure uses the same rule).
+MET_SHARE = 0.95
+ABSORPTION_TIP = (
+    "Iron from plants and eggs is absorbed better with vitamin C in the same meal (citrus, peppers, tomatoes, "
+    "berries, broccoli); tea, coffee and calcium supplements taken with a meal lower iron absorption, so keep "
+    "them apart from iron-rich meals."
+)
+DISCLAIMER = (
+    "This plan informs; it does not diagnose or prescribe. Talk to a clinician about RLS, iron tests and supplements."
+)
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    problem: PlanProblem
+    targets: dict[str, Target]
+    meals: dict[int, MealRecord]  # every meal the plan may use, by id
+
+
+def eligible_meals(profile: PlanProfile) -> list[MealRecord]:
+    """Active meals that suit the diet, contain none of the excluded allergens and no alcohol."""
+    return [m for m in active_meal_records() if m.suits(profile.diet, profile.exclude)]
+
+
+def _goals(targets: dict[str, Target]) -> tuple[Goal, ...]:
+    goals = []
+    for code, t in targets.items():
+        if code in ("energy_kcal", "alcohol_g", "caffeine_mg"):
+            continue  # energy is its own constraint; alcohol and caffeine are handled by meal choice
+        if code in RLS_NUTRIENTS:
+            goals.append(Goal(code, minimum=t.target, maximum=t.upper, weight=FOCUS_WEIGHT, hard_maximum=True))
+        elif t.low is not None:
+            goals.append(Goal(code, minimum=t.low, maximum=t.high, weight=GOAL_WEIGHTS[code], hard_maximum=False))
+        elif code == "sodium_mg" and t.upper is not None:
+            goals.append(Goal(code, maximum=t.upper, weight=SODIUM_WEIGHT, hard_maximum=False))
+        elif t.target is not None or (t.upper is not None and t.upper_is_ul):
+            goals.append(
+                Goal(
+                    code,
+                    minimum=t.target,
+                    maximum=t.upper if t.upper_is_ul else None,
+                    weight=GOAL_WEIGHTS.get(code, 1.0),
+                    hard_maximum=True,
+                )
+            )
+    return tuple(goals)
+
+
+def _option(meal: MealRecord) -> MealOption:
+    return MealOption(
+        id=meal.id,
+        name=meal.name,
+        slot=meal.slot,
+        nutrients=dict(meal.nutrients),
+        caffeine=meal.caffeine,
+        alcohol=meal.alcohol,
+    )
+
+
+def plan_inputs(
+    profile: PlanProfile,
+    *,
+    days: int | None = None,
+    seed: int = 0,
+    locked: Mapping[tuple[int, int], tuple[int, float]] | None = None,
+    avoid=frozenset(),
+    time_limit: float | None = None,
+) -> PlanInputs:
+    targets = daily_targets(profile)
+    slots = profile.slots
+    meals = {m.id: m for m in eligible_meals(profile)}
+    # A lock on a meal the profile no longer allows (diet or allergens changed) is dropped, never kept.
+    locked = {key: value for key, value in (locked or {}).items() if value[0] in meals}
+    extra = {} if time_limit is None else {"time_limit": time_limit}
+    problem = PlanProblem(
+        days=days or profile.days,
+        slots=slots,
+        meals=tuple(_option(m) for m in meals.values()),
+        goals=_goals(targets),
+        energy_kcal=targets["energy_kcal"].target,
+        morning_slots=frozenset(i for i, s in enumerate(slots) if i < slots.index("lunch")),
+        locked=locked,
+        avoid=frozenset(avoid),
+        seed=seed,
+        **extra,
+    )
+    return PlanInputs(problem=problem, targets=targets, meals=meals)
+
+
+def build_problem(profile: PlanProfile, **kwargs) -> PlanProblem:
+    """The optimiser's input for this profile (the benchmark solves it directly)."""
+    return plan_inputs(profile, **kwargs).problem
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if value >= 100 else f"{value:.1f}".removesuffix(".0")
+
+
+def _day_documents(inputs: PlanInputs, solution: PlanSolution) -> tuple[list[dict], dict[str, set[str]]]:
+    problem = inputs.problem
+    codes = list(inputs.targets)
+    days = [{"day": d + 1, "meals": [], "totals": dict.fromkeys(codes, 0.0)} for d in range(problem.days)]
+    unknown: dict[str, set[str]] = {}
+    for planned in sorted(solution.meals, key=lambda p: (p.day, p.slot_index)):
+        meal = inputs.meals[planned.meal_id]
+        day = days[planned.day]
+        items = []
+        for item in meal.items:
+            grams = round(item.grams * planned.scale, 1)
+            items.append(
+                {
+                    "food_id": item.food_id,
+                    "food": item.food,
+                    "grams": grams,
+                    "source": item.source,
+                    "source_id": item.source_id,
+                }
+            )
+            for code in codes:
+                if code in item.amounts:
+                    day["totals"][code] += item.amounts[code] * grams / 100.0
+                else:
+                    unknown.setdefault(code, set()).add(item.food)
+        day["meals"].append(
+            {
+                "slot": planned.slot,
+                "slot_index": planned.slot_index,
+                "meal_id": meal.id,
+                "name": meal.name,
+                "scale": planned.scale,
+                "items": items,
+            }
+        )
+    for day in days:
+        day["totals"] = {code: round(value, 2) for code, value in day["totals"].items()}
+        day["coverage"] = {
+            code: round(100 * day["totals"][code] / t.target) for code, t in inputs.targets.items() if t.target
+        }
+    return days, unknown
+
+
+def _notes(profile: PlanProfile, inputs: PlanInputs, days: list[dict], unknown, solution: PlanSolution) -> list[str]:
+    targets = inputs.targets
+    notes: list[str] = []
+    for code in RLS_NUTRIENTS:
+        t = targets[code]
+        values = [day["totals"][code] for day in days if day["meals"]]
+        if not values or t.target is None:
+            continue
+        short = [v for v in values if v < MET_SHARE * t.target]
+        if short:
+            average = sum(values) / len(values)
+            notes.append(
+                f"{t.name}: food reaches {_fmt(average)} of {_fmt(t.target)} {t.unit} a day on average "
+                f"(short on {len(short)} of {len(values)} days) within your diet and the upper limits; "
+                "ask a clinician about a supplement."
+            )
+    if profile.diet in ("vegetarian", "vegan") or "iron_mg" in _raised(targets):
+        notes.append(ABSORPTION_TIP)
+    if targets["iron_mg"].reason and "AASM" in targets["iron_mg"].reason:
+        notes.append(
+            "Your iron results are in the range where the AASM 2024 guideline advises iron therapy for RLS: "
+            "food helps, but ask a clinician about iron supplements or infusion."
+        )
+    for code in sorted(unknown, key=lambda c: list(targets).index(c)):
+        t = targets[code]
+        if code in ("caffeine_mg", "alcohol_g", "folic_acid_ug") and code not in RLS_NUTRIENTS:
+            continue
+        foods = sorted(unknown[code])
+        shown = ", ".join(foods[:5]) + (f" and {len(foods) - 5} more" if len(foods) > 5 else "")
+        notes.append(f"{t.name}: unknown for {shown}; counted as 0 in the totals, so the real amount may be higher.")
+    notes.extend(solution.notes)
+    if solution.status == "energy_relaxed":
+        notes.append("Energy: no plan fitted within 10% of your energy target, so that limit was relaxed.")
+    notes.append(DISCLAIMER)
+    return notes
+
+
+def _raised(targets: dict[str, Target]) -> set[str]:
+    return {code for code, t in targets.items() if "Raised" in t.reason}
+
+
+def _document(profile: PlanProfile, inputs: PlanInputs, solution: PlanSolution, seed: int) -> dict:
+    days, unknown = _day_documents(inputs, solution)
+    return {
+        "profile": profile.to_dict(),
+        "seed": seed,
+        "targets": {code: {"name": t.name, **t.as_dict()} for code, t in inputs.targets.items()},
+        "days": days,
+        "notes": _notes(profile, inputs, days, unknown, solution),
+        "solver": {"status": solution.status, "seconds": round(solution.seconds, 3), "gap": solution.gap},
+    }
+
+
+def generate_plan(
+    profile: PlanProfile,
+    seed: int = 0,
+    days: int | None = None,
+    locked: Mapping[tuple[int, int], tuple[int, float]] | None = None,
+    *,
+    avoid=frozenset(),
+    time_limit: float | None = None,
+) -> dict:
+    """The plan document for this profile. `locked` maps (day, slot_index), both 0-based, to (meal_id, scale)."""
+    inputs = plan_inputs(profile, days=days, seed=seed, locked=locked, avoid=avoid, time_limit=time_limit)
+    solution = solve_plan(inputs.problem)
+    return _document(profile, inputs, solution, seed)
+
+
+def locked_from_document(document: dict) -> dict[tuple[int, int], tuple[int, float]]:
+    """Every planned meal in a document as optimiser locks: (day, slot_index) -> (meal_id, scale), 0-based."""
+    return {
+        (day["day"] - 1, meal["slot_index"]): (meal["meal_id"], meal["scale"])
+        for day in document["days"]
+        for meal in day["meals"]
+    }
+
+
+def swap_meal(document: dict, profile: PlanProfile, day: int, slot_index: int, seed: int = 0) -> dict:
+    """The document with one meal replaced by the best alternative; `day` and `slot_index` are 0-based.
+
+    Every other meal stays as it is (locked); the current meal is avoided in that slot.
+    """
+    locked = locked_from_document(document)
+    current = locked.pop((day, slot_index), None)
+    avoid = frozenset({(day, slot_index, current[0])}) if current else frozenset()
+    return generate_plan(profile, seed=seed, days=len(document["days"]), locked=locked, avoid=avoid)
