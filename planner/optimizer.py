@@ -28,13 +28,14 @@ ENERGY, IRON, VITAMIN_C, CALCIUM = "energy_kcal", "iron_mg", "vitamin_c_mg", "ca
 IRON_RICH_SHARE = 0.25  # an option giving >= 25% of the day's iron minimum is "iron-rich"
 VITAMIN_C_WITH_IRON_MG = 25.0  # vitamin C that meaningfully raises non-heme iron absorption
 CALCIUM_RICH_MG = 300.0
-ABSORPTION_PENALTY = 0.05  # per iron-rich option lacking vitamin C, or next to calcium or caffeine
-VARIETY_PENALTY = 0.02  # per earlier use of the same meal this week
-PORTION_PENALTY = 0.005  # per unit of scale away from 1.0: usual portions when all else is equal
+ABSORPTION_PENALTY = 0.05  # per iron-rich option lacking vitamin C or itself calcium-rich or caffeinated
+ADJACENCY_PENALTY = 0.005  # per iron-rich option beside a calcium-rich or caffeinated one (a tie-breaker)
+VARIETY_PENALTY = 0.005  # per earlier use of the same meal this week
+PORTION_PENALTY = 0.002  # per unit of scale away from 1.0: usual portions when all else is equal
 SEED_NOISE = 1e-4  # seeded tie-breaking
 RELAXED_ENERGY_WEIGHT = 10.0  # per relative kcal outside the band, when the band cannot be met
 MIP_REL_GAP = 0.01
-RESTRICTED_EXTRA_MEALS = 3  # per slot, beside the meals the day's LP relaxation uses
+RESTRICTED_EXTRA_MEALS = 1  # per slot, beside the meals the day's LP relaxation uses
 EPS = 1e-9
 
 
@@ -358,7 +359,7 @@ def _add_absorption_rows(week, model, d, x, day, slot, meal, rich):
             ca, va, ka = terms(a, "iron")
             cb, vb, kb = terms(b, "inhibitor")
             if (ca or ka) and (cb or kb):
-                pen = model.add_vars(ABSORPTION_PENALTY, integer=False)
+                pen = model.add_vars(ADJACENCY_PENALTY, integer=False)
                 model.add_row(ca + cb + list(pen), va + vb + [-1.0], hi=1.0 - ka - kb)
 
 
@@ -392,9 +393,9 @@ def _fixed_locks(week: _Week) -> dict[int, list[int]]:
 def _solve_day(week: _Week, d: int, fixed: dict[int, list[int]], limit: float):
     """(block, result, LP bound, hard energy?) for day d, or None when no plan respects the hard rules.
 
-    The day's LP relaxation (milliseconds) gives the bound and its support; the MILP then runs over the
-    meals the LP uses plus the most nutrient-dense few per slot (a restricted master, ~10x faster than all
-    of them), and over every meal only when that finds nothing. The gap is always against the full LP.
+    The day's LP relaxation (milliseconds) gives the bound and its support. The MILP then runs over
+    the meals the LP uses plus the most nutrient-dense few per slot (a restricted master, ~10x faster than
+    all of them), and over every meal only when that finds nothing. The gap is always against the full LP.
     """
     started = time.perf_counter()
     for hard_energy in (True, False):
@@ -404,7 +405,8 @@ def _solve_day(week: _Week, d: int, fixed: dict[int, list[int]], limit: float):
         lp = full.model.solve(limit, relax=True)
         if lp.x is None:
             continue
-        used = lp.x[: len(full.meal)] > 1e-6
+        x = lp.x[: len(full.meal)]
+        used = x > 1e-6
         allowed = {}
         for s in range(len(week.p.slots)):
             of_slot = full.slot == s

@@ -1,0 +1,143 @@
+"""Benchmark of the meal-level optimiser over the real pipeline (run by hand; prints figures).
+
+    .venv/bin/python bench/plan_bench.py [--seeds 3] [--profiles N] [--bound]
+
+Loads every fixture into a throwaway SQLite database, builds each profile's `PlanProblem` with
+`planner.services.build_problem` (curated meals, personal targets) and times `solve_plan` on it.
+Prints the median and p95 seconds, the share of nutrient-days meeting their minimum, upper-limit
+breaches, the energy-in-range share and the gap to the bound. With --bound it also compares each plan's
+whole-week objective with the whole-week LP-relaxation bound (the price of solving day by day).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+_DB = Path(tempfile.mkdtemp(prefix="plan_bench_")) / "bench.sqlite3"
+os.environ["DATABASE_URL"] = f"sqlite:///{_DB}"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from planner.optimizer import day_totals, plan_objective, relaxation_bound, solve_plan  # noqa: E402
+from planner.profiles import PlanProfile  # noqa: E402
+from planner.services import build_problem  # noqa: E402
+
+P = PlanProfile
+PROFILES = {
+    "child 6 omnivore": P(6, "female", 21, 116),
+    "child 9 vegetarian, no nuts": P(9, "male", 29, 133, diet="vegetarian", exclude=("nuts", "peanuts")),
+    "teen 14 girl omnivore, iron": P(14, "female", 50, 160, deficiencies=("iron",)),
+    "teen 16 boy vegan, active": P(16, "male", 62, 176, diet="vegan", activity="active"),
+    "teen 17 pescatarian, no gluten": P(17, "female", 56, 165, diet="pescatarian", exclude=("gluten",)),
+    "adult 25 woman omnivore": P(25, "female", 60, 165),
+    "adult 30 man omnivore, very active": P(30, "male", 82, 182, activity="very_active"),
+    "adult 34 woman vegan, iron+b12": P(34, "female", 58, 163, diet="vegan", deficiencies=("iron", "vitamin_b12")),
+    "adult 40 man vegetarian, no dairy": P(40, "male", 78, 178, diet="vegetarian", exclude=("dairy",)),
+    "adult 45 woman pescatarian, no fish": P(45, "female", 66, 168, diet="pescatarian", exclude=("fish", "shellfish")),
+    "adult 38 smoker omnivore, vit C": P(38, "male", 85, 175, smoker=True, deficiencies=("vitamin_c",)),
+    "adult 50 woman omnivore, no egg/soy": P(50, "female", 70, 162, exclude=("egg", "soy")),
+    "adult 29 woman, ferritin 20": P(29, "female", 62, 170, labs={"ferritin_ng_ml": 20.0}),
+    "adult 33 man vegan, sedentary, 2 snacks": P(
+        33, "male", 75, 180, diet="vegan", activity="sedentary", snacks_per_day=2
+    ),
+    "adult 27 woman, no snacks": P(27, "female", 57, 160, snacks_per_day=0),
+    "pregnant 28 omnivore": P(28, "female", 68, 166, life_stage="pregnant"),
+    "pregnant 32 vegetarian, iron+folate": P(
+        32, "female", 70, 168, diet="vegetarian", life_stage="pregnant", deficiencies=("iron", "folate")
+    ),
+    "pregnant 17 teen pescatarian": P(17, "female", 58, 162, diet="pescatarian", life_stage="pregnant"),
+    "lactating 30 omnivore": P(30, "female", 66, 167, life_stage="lactating"),
+    "lactating 35 vegan, no soy": P(35, "female", 60, 164, diet="vegan", life_stage="lactating", exclude=("soy",)),
+    "older 65 man omnivore, magnesium": P(65, "male", 80, 174, deficiencies=("magnesium",)),
+    "older 72 woman vegetarian, vit D": P(72, "female", 64, 158, diet="vegetarian", deficiencies=("vitamin_d",)),
+    "older 80 man pescatarian, no dairy": P(80, "male", 70, 170, diet="pescatarian", exclude=("dairy",)),
+    "older 68 woman vegan, all RLS gaps": P(
+        68, "female", 59, 160, diet="vegan", deficiencies=("iron", "folate", "magnesium", "vitamin_b12", "vitamin_d")
+    ),
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def evaluate(problem, solution) -> dict:
+    """Met nutrient-days, UL breaches and energy-in-range days of one plan, recomputed from its meals."""
+    totals = day_totals(problem, solution.meals)
+    met = checked = breaches = energy_ok = 0
+    for d in range(problem.days):
+        day = totals[d]
+        for g in problem.goals:
+            if g.minimum:
+                checked += 1
+                met += day.get(g.code, 0.0) >= g.minimum * (1 - 1e-6)
+            if g.maximum is not None and g.hard_maximum and day.get(g.code, 0.0) > g.maximum * (1 + 1e-6):
+                breaches += 1
+        energy = day.get("energy_kcal", 0.0)
+        energy_ok += abs(energy - problem.energy_kcal) <= problem.energy_tolerance * problem.energy_kcal + 1e-6
+    return {"met": met, "checked": checked, "breaches": breaches, "energy_ok": energy_ok, "days": problem.days}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=3, help="seeds (repeats) per profile")
+    parser.add_argument("--profiles", type=int, default=len(PROFILES), help="only the first N profiles")
+    parser.add_argument("--bound", action="store_true", help="also compare with the whole-week LP bound (slow)")
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", *sorted(str(p) for p in (ROOT / "fixtures").glob("*.json")), verbosity=0)
+
+    seconds, gaps, week_gaps, statuses = [], [], [], {}
+    sums = {"met": 0, "checked": 0, "breaches": 0, "energy_ok": 0, "days": 0}
+    print(f"{'profile':44} {'meals':>5} {'median s':>8} {'max s':>6} {'met %':>6} {'UL':>3} {'energy %':>8} {'gap':>7}")
+    for name, profile in list(PROFILES.items())[: args.profiles]:
+        row_seconds, row = [], {k: 0 for k in sums}
+        row_gap = 0.0
+        for seed in range(args.seeds):
+            problem = build_problem(profile, days=7, seed=seed)
+            solution = solve_plan(problem)
+            statuses[solution.status] = statuses.get(solution.status, 0) + 1
+            row_seconds.append(solution.seconds)
+            row_gap = max(row_gap, solution.gap)
+            gaps.append(solution.gap)
+            for key, value in evaluate(problem, solution).items():
+                row[key] += value
+            if args.bound:
+                bound, objective = relaxation_bound(problem), plan_objective(problem, solution)
+                if bound is not None and objective is not None:
+                    week_gaps.append((objective - bound) / max(abs(objective), 1.0))
+        seconds += row_seconds
+        for key in sums:
+            sums[key] += row[key]
+        print(
+            f"{name:44} {len(problem.meals):5d} {statistics.median(row_seconds):8.3f} {max(row_seconds):6.2f} "
+            f"{100 * row['met'] / max(row['checked'], 1):6.1f} {row['breaches']:3d} "
+            f"{100 * row['energy_ok'] / row['days']:8.1f} {row_gap:7.4f}"
+        )
+    print()
+    print(f"plans solved:              {len(seconds)} (7 days each); statuses {statuses}")
+    print(f"solve_plan seconds:        median {statistics.median(seconds):.3f}, p95 {percentile(seconds, 0.95):.3f}")
+    print(f"nutrient-days at minimum:  {100 * sums['met'] / max(sums['checked'], 1):.1f}%")
+    print(f"upper-limit breaches:      {sums['breaches']}")
+    print(f"energy within the band:    {100 * sums['energy_ok'] / sums['days']:.1f}% of days")
+    print(f"gap to the day LP bounds:  median {statistics.median(gaps):.4f}, worst {max(gaps):.4f}")
+    if week_gaps:
+        print(f"gap to the week LP bound:  median {statistics.median(week_gaps):.4f}, worst {max(week_gaps):.4f}")
+
+
+if __name__ == "__main__":
+    main()
