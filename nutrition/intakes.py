@@ -38,8 +38,12 @@ class AdjustedIntake:
 
     @property
     def above_upper_limit(self) -> bool:
-        """The adjusted target exceeds the UL (e.g. iron in a vegetarian pregnancy): a matter for a clinician."""
-        return self.upper_limit is not None and self.amount > self.upper_limit
+        """The target exceeds a UL that covers food too (e.g. iron in a vegetarian pregnancy): one for a clinician.
+
+        A UL for supplements only (magnesium) or synthetic folic acid only (folate) does not bound food, so an RDA
+        above it (magnesium for men, 420 mg against 350 mg) is not a conflict.
+        """
+        return self.upper_applies_to_food and self.upper_limit is not None and self.amount > self.upper_limit
 
 
 def _check(age, sex: str, life_stage: str) -> None:
@@ -138,7 +142,7 @@ def adjusted_intake(age: int, sex: str, life_stage: str, diet: str, smoker: bool
         explanation = "; ".join(steps)
         if amount != row.amount:
             explanation += f" = {_amount(amount, unit)}"
-        if row.upper_limit is not None and amount > row.upper_limit:
+        if row.upper_applies_to_food and amount > row.upper_limit:
             explanation += (
                 f". That is above the upper limit of {_amount(row.upper_limit, unit)}: food alone should not be "
                 "pushed past it; talk to a clinician about what is right for you"

@@ -122,6 +122,13 @@ def test_magnesium_upper_limit_covers_supplements_only_not_food():
     assert {r.upper_scope for r in ReferenceIntake.objects.filter(nutrient__code="magnesium_mg")} == {"supplements"}
 
 
+def test_an_rda_above_a_supplements_only_upper_limit_is_not_flagged():
+    target = adjusted_intake(40, "male", "none", "omnivore", False)["magnesium_mg"]
+    assert (target.amount, target.upper_limit) == (420, 350)
+    assert not target.above_upper_limit
+    assert "above the upper limit" not in target.explanation
+
+
 def test_folate_upper_limit_covers_synthetic_folic_acid_only():
     target = adjusted_intake(40, "female", "none", "omnivore", False)["folate_ug_dfe"]
     assert (target.upper_limit, target.upper_scope) == (1000, "synthetic")
