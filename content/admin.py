@@ -7,7 +7,7 @@ from .models import Article, ArticleSource, SitePage
 class ArticleSourceInline(admin.TabularInline):
     model = ArticleSource
     extra = 1
-    fields = ["position", "title", "publisher", "year", "url"]
+    fields = ["position", "authors", "title", "publisher", "year", "url"]
 
 
 @admin.register(Article)
@@ -51,9 +51,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 @admin.register(ArticleSource)
 class ArticleSourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher", "year", "article", "position", "url"]
+    list_display = ["title", "authors", "publisher", "year", "article", "position", "url"]
     list_filter = ["publisher", "year"]
-    search_fields = ["title", "publisher", "url", "article__title"]
+    search_fields = ["title", "authors", "publisher", "url", "article__title"]
     autocomplete_fields = ["article"]
     list_select_related = ["article"]
 

@@ -84,6 +84,7 @@ class ArticleSource(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources")
     position = models.PositiveSmallIntegerField(default=1, help_text="Order under the article, from 1.")
+    authors = models.CharField(max_length=300, blank=True, help_text='e.g. "Winkelman JW, et al."')
     title = models.CharField(max_length=400)
     publisher = models.CharField(
         max_length=200, help_text="Organisation or journal, e.g. NIH Office of Dietary Supplements."

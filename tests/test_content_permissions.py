@@ -30,7 +30,7 @@ def test_editor_adds_an_article_with_a_source_through_the_admin(editor_client):
         reverse("admin:content_article_add"),
         {
             "title": "Folate and restless legs",
-            "slug": "folate-and-rls",
+            "slug": "folate-test-draft",
             "summary": "What folate does.",
             "author": "An Editor",
             "body": "Folate is a B vitamin.",
@@ -44,7 +44,7 @@ def test_editor_adds_an_article_with_a_source_through_the_admin(editor_client):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    article = Article.objects.get(slug="folate-and-rls")
+    article = Article.objects.get(slug="folate-test-draft")
     assert not article.is_published
     assert article.sources.get().publisher == "NIH Office of Dietary Supplements"
 
