@@ -21,6 +21,8 @@ assert set(DIET_CHOICES) == set(DIETS)
 LIFE_STAGES = ("none", "pregnant", "lactating")
 DEFICIENCIES = ("iron", "folate", "magnesium", "vitamin_b12", "vitamin_d", "vitamin_c")
 PREGNANCY_AGES = (12, 55)
+# Weight for height beyond this BMI range is almost surely a typo, and the energy equations break down there.
+BMI_RANGE = (10.0, 80.0)
 
 # Lab values a person may enter: name -> (label, unit, lowest plausible, highest plausible).
 LABS = {
@@ -179,6 +181,12 @@ def parse_profile(data: Any) -> PlanProfile:
             values[name] = _bool(name, value)
         else:
             values[name] = _labs(name, value)
+    bmi = values["weight_kg"] / (values["height_cm"] / 100) ** 2
+    if not BMI_RANGE[0] <= bmi <= BMI_RANGE[1]:
+        raise ProfileError(
+            "weight_kg",
+            f"{values['weight_kg']:g} kg at {values['height_cm']:g} cm is a BMI of {bmi:.1f}; check weight and height",
+        )
     if values["life_stage"] != "none":
         low, high = PREGNANCY_AGES
         if values["sex"] != "female" or not low <= values["age"] <= high:

@@ -184,6 +184,7 @@ def test_sodium_caffeine_and_alcohol_rows_say_why():
         ({"age": 30, "sex": "male", "weight_kg": 80, "height_cm": 180, "life_stage": "pregnant"}, "life_stage:"),
         ({"age": 30, "sex": "female", "weight_kg": 60, "height_cm": 165, "exclude": ["gluten", "kale"]}, "exclude:"),
         ({"age": 30, "sex": "female", "weight_kg": 60, "height_cm": 165, "labs": {"ferritin_ng_ml": -1}}, "labs."),
+        ({"age": 30, "sex": "female", "weight_kg": 12, "height_cm": 200}, "weight_kg: 12 kg at 200 cm is a BMI of 3.0"),
     ],
 )
 def test_bad_profiles_name_the_field(data, message):
