@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from nutrition.models import Food, FoodGroup, ImportBatch, Nutrient, NutrientAmount, Portion
 
 BATCH_SIZE = 2000
+CHUNK_FOODS = 2000
 
 
 @dataclass
@@ -91,80 +92,87 @@ def save_food_records(
     result = SaveResult()
     with transaction.atomic():
         groups = ensure_food_groups(records)
-        sources = {r.source for r in records}
-        existing = {(f.source, f.source_id): f for f in Food.objects.filter(source__in=sources)}
-        food_ids = [f.pk for f in existing.values()]
-        amounts = _existing_amounts(food_ids, nutrients)
-        portions = _existing_portions(food_ids)
-
-        new_foods, changed_foods = [], []
-        new_amounts, changed_amounts, gone_amounts = [], [], []
-        new_portions, changed_portions, gone_portions = [], [], []
-        pending: list[tuple[FoodRecord, Food]] = []
-        now = timezone.now()
-        for record in records:
+        # A chunk of foods at a time, so memory stays bounded however many foods the dataset has.
+        for start in range(0, len(records), CHUNK_FOODS):
+            _save_chunk(records[start : start + CHUNK_FOODS], groups, nutrients, batch, user, reason, result)
             if progress is not None:
-                progress.update(1)
-            food = existing.get((record.source, record.source_id))
-            group = groups[record.group_code]
-            if food is None:
-                food = Food(
-                    name=record.name[:200],
-                    food_group=group,
-                    source=record.source,
-                    source_id=record.source_id,
-                    source_description=record.source_description[:300],
-                    import_batch=batch,
-                )
-                new_foods.append(food)
-                pending.append((record, food))
-                result.created += 1
-                continue
-            what: list[str] = []
-            if food.source_description != record.source_description[:300]:
-                food.source_description = record.source_description[:300]
-                what.append("source_description")
-            what += _diff_amounts(food, record, nutrients, amounts, new_amounts, changed_amounts, gone_amounts)
-            what += _diff_portions(food, record, portions, new_portions, changed_portions, gone_portions)
-            if what:
-                food.import_batch = batch
-                food.updated_at = now
-                changed_foods.append(food)
-                result.updated += 1
-                result.changes[record.source_id] = what
-            else:
-                result.unchanged += 1
-
-        options = {"batch_size": BATCH_SIZE, "default_user": user, "default_change_reason": reason}
-        created = bulk_create_with_history(new_foods, Food, **options)
-        for (record, _), food in zip(pending, created, strict=True):
-            new_amounts += [
-                NutrientAmount(food=food, nutrient=nutrients[code], amount=value)
-                for code, value in record.amounts.items()
-                if code in nutrients
-            ]
-            new_portions += [
-                Portion(food=food, seq=p.seq, amount=p.amount, description=p.description[:120], grams=p.grams)
-                for p in record.portions
-            ]
-        if changed_foods:
-            bulk_update_with_history(
-                changed_foods, Food, ["source_description", "import_batch", "updated_at"], **options
-            )
-        _delete_with_history(gone_amounts, user, reason)
-        _delete_with_history(gone_portions, user, reason)
-        bulk_create_with_history(new_amounts, NutrientAmount, **options)
-        bulk_create_with_history(new_portions, Portion, **options)
-        if changed_amounts:
-            bulk_update_with_history(changed_amounts, NutrientAmount, ["amount"], **options)
-        if changed_portions:
-            bulk_update_with_history(changed_portions, Portion, ["amount", "description", "grams"], **options)
+                progress.update(len(records[start : start + CHUNK_FOODS]))
     return result
 
 
+def _save_chunk(records, groups, nutrients, batch, user, reason, result: SaveResult) -> None:
+    sources = {r.source for r in records}
+    candidates = Food.objects.filter(source__in=sources, source_id__in=[r.source_id for r in records])
+    existing = {(f.source, f.source_id): f for f in candidates}
+    food_ids = [f.pk for f in existing.values()]
+    amounts = _existing_amounts(food_ids, nutrients)
+    portions = _existing_portions(food_ids)
+
+    new_foods, changed_foods = [], []
+    new_amounts, changed_amounts, gone_amounts = [], [], []
+    new_portions, changed_portions, gone_portions = [], [], []
+    pending: list[FoodRecord] = []
+    now = timezone.now()
+    for record in records:
+        food = existing.get((record.source, record.source_id))
+        if food is None:
+            food = Food(
+                name=record.name[:200],
+                food_group=groups[record.group_code],
+                source=record.source,
+                source_id=record.source_id,
+                source_description=record.source_description[:300],
+                import_batch=batch,
+            )
+            new_foods.append(food)
+            pending.append(record)
+            result.created += 1
+            continue
+        what: list[str] = []
+        if food.source_description != record.source_description[:300]:
+            food.source_description = record.source_description[:300]
+            what.append("source_description")
+        what += _diff_amounts(food, record, nutrients, amounts, new_amounts, changed_amounts, gone_amounts)
+        what += _diff_portions(food, record, portions, new_portions, changed_portions, gone_portions)
+        if what:
+            food.import_batch = batch
+            food.updated_at = now
+            changed_foods.append(food)
+            result.updated += 1
+            result.changes[record.source_id] = what
+        else:
+            result.unchanged += 1
+
+    options = {"batch_size": BATCH_SIZE, "default_user": user, "default_change_reason": reason}
+    created = bulk_create_with_history(new_foods, Food, **options)
+    for record, food in zip(pending, created, strict=True):
+        new_amounts += [
+            NutrientAmount(food=food, nutrient=nutrients[code], amount=value)
+            for code, value in record.amounts.items()
+            if code in nutrients
+        ]
+        new_portions += [
+            Portion(food=food, seq=p.seq, amount=p.amount, description=p.description[:120], grams=p.grams)
+            for p in record.portions
+        ]
+    if changed_foods:
+        bulk_update_with_history(changed_foods, Food, ["source_description", "import_batch", "updated_at"], **options)
+    _delete_with_history(gone_amounts, user, reason)
+    _delete_with_history(gone_portions, user, reason)
+    bulk_create_with_history(new_amounts, NutrientAmount, **options)
+    bulk_create_with_history(new_portions, Portion, **options)
+    if changed_amounts:
+        bulk_update_with_history(changed_amounts, NutrientAmount, ["amount"], **options)
+    if changed_portions:
+        bulk_update_with_history(changed_portions, Portion, ["amount", "description", "grams"], **options)
+
+
 def _existing_amounts(food_ids, nutrients) -> dict[tuple[int, str], NutrientAmount]:
-    rows = NutrientAmount.objects.filter(food_id__in=food_ids, nutrient__in=list(nutrients.values()))
-    return {(a.food_id, a.nutrient.code): a for a in rows.select_related("nutrient")} if food_ids else {}
+    if not food_ids:
+        return {}
+    codes = {n.pk: code for code, n in nutrients.items()}
+    rows = NutrientAmount.objects.filter(food_id__in=food_ids, nutrient_id__in=list(codes))
+    return {(a.food_id, codes[a.nutrient_id]): a for a in rows}
 
 
 def _existing_portions(food_ids) -> dict[int, dict[int, Portion]]:

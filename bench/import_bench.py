@@ -1,0 +1,196 @@
+"""Import benchmark, run by hand: time and peak memory of the two big imports.
+
+    .venv/bin/python bench/import_bench.py [--rows 1000000] [--database sqlite|postgres]
+
+1. `import_sr` of the full USDA SR26 release (settings.USDA_SR_DIR, 8,463 foods), then a second run
+   (which must change nothing).
+2. `import_fdc --csv` of a generated FoodData Central bundle whose food_nutrient.csv has --rows rows.
+   Nutrient ids are real FDC ids (the tracked ones plus the others found in the saved Foundation
+   records); the amounts are random: they live in a temporary directory for this benchmark only and
+   are never written to fixtures.
+
+Each import runs in its own child process on a fresh throwaway database (a temporary SQLite file,
+or a PostgreSQL database `restful_plate_import_bench` that is dropped afterwards), so its peak
+resident memory (ru_maxrss) is its own. The reading step's Python allocations are also traced
+(tracemalloc) in a separate pass so the timings are not slowed by tracing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_NAME = "restful_plate_import_bench"
+SAMPLE = ROOT.parent / "shared" / "data" / "fdc" / "foundation-sample.json"
+
+
+def generate_bundle(directory: Path, rows: int, tracked_ids: list[int]) -> None:
+    """A bundle with `rows` food_nutrient rows over real FDC nutrient ids; amounts are synthetic."""
+    sample = json.loads(SAMPLE.read_text())["FoundationFoods"]
+    ids = sorted({n["nutrient"]["id"] for f in sample for n in f["foodNutrients"]} | set(tracked_ids))
+    per_food = len(ids)
+    foods = -(-rows // per_food)
+    rng = random.Random(26)
+    categories = [(11, "Vegetables and Vegetable Products"), (1, "Dairy and Egg Products"), (16, "Legume Products")]
+    with open(directory / "food_category.csv", "w", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(["id", "code", "description"])
+        writer.writerows([[i, f"{i:02d}00", name] for i, name in categories])
+    with open(directory / "nutrient.csv", "w", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(["id", "name", "unit_name", "nutrient_nbr", "rank"])
+        writer.writerows([[i, f"nutrient {i}", "G", "", ""] for i in ids])
+    with open(directory / "food.csv", "w", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(["fdc_id", "data_type", "description", "food_category_id", "publication_date"])
+        for n in range(foods):
+            writer.writerow(
+                [9_000_000 + n, "foundation_food", f"Benchmark food {n}", categories[n % 3][0], "2024-04-01"]
+            )
+    with open(directory / "food_portion.csv", "w", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(
+            ["id", "fdc_id", "seq_num", "amount", "measure_unit_id", "portion_description", "modifier", "gram_weight"]
+        )
+        writer.writerows([[n, 9_000_000 + n, 1, 1, 1000, "", "cup", 150] for n in range(foods)])
+    with open(directory / "food_nutrient.csv", "w", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
+        writer.writerow(
+            [
+                "id",
+                "fdc_id",
+                "nutrient_id",
+                "amount",
+                "data_points",
+                "derivation_id",
+                "min",
+                "max",
+                "median",
+                "footnote",
+                "min_year_acquired",
+            ]
+        )
+        written = 0
+        for n in range(foods):
+            for nutrient_id in ids:
+                if written == rows:
+                    break
+                writer.writerow(
+                    [written + 1, 9_000_000 + n, nutrient_id, round(rng.uniform(0, 50), 3), "", "", "", "", "", "", ""]
+                )
+                written += 1
+
+
+def child(kind: str, target: str) -> None:
+    """Runs inside the child process: set up Django on the throwaway database, import, report."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("loaddata", str(ROOT / "fixtures" / "nutrients.json"), verbosity=0)
+    from nutrition.importers import fdc_bundle, sr_release
+    from nutrition.models import Nutrient
+
+    if kind == "generate":
+        ids = list(Nutrient.objects.exclude(fdc_nutrient_id=None).values_list("fdc_nutrient_id", flat=True))
+        generate_bundle(Path(target), int(os.environ["BENCH_ROWS"]), ids)
+        return
+    if kind == "trace-fdc":
+        tracemalloc.start()
+        records, _ = fdc_bundle.read_bundle(target)
+        print(json.dumps({"records": len(records), "read_peak_mb": tracemalloc.get_traced_memory()[1] / 2**20}))
+        return
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    runs = []
+    for _ in range(2 if kind == "sr" else 1):
+        started = time.perf_counter()
+        if kind == "sr":
+            result = sr_release.import_sr_release(settings.USDA_SR_DIR).result
+        else:
+            result = fdc_bundle.import_fdc_bundle(target).result
+        runs.append(
+            {
+                "seconds": round(time.perf_counter() - started, 1),
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            }
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"runs": runs, "maxrss_mb": round(peak), "maxrss_before_import_mb": round(baseline)}))
+
+
+def run_child(kind: str, target: str, database: str, rows: int) -> dict | None:
+    env = {**os.environ, "BENCH_ROWS": str(rows), "DJANGO_DEBUG": "1"}
+    scratch = None
+    if database == "postgres":
+        subprocess.run(["psql", PG_ADMIN, "-qc", f"DROP DATABASE IF EXISTS {PG_NAME}"], check=True, capture_output=True)
+        subprocess.run(["psql", PG_ADMIN, "-qc", f"CREATE DATABASE {PG_NAME}"], check=True, capture_output=True)
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+    else:
+        scratch = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
+        env["DATABASE_URL"] = f"sqlite:///{scratch.name}"
+    try:
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", kind, target], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            sys.exit(f"{kind} failed:\n{done.stderr[-3000:]}")
+        last = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+        return json.loads(last) if last else None
+    finally:
+        if scratch is not None:
+            os.unlink(scratch.name)
+        if database == "postgres":
+            subprocess.run(["psql", PG_ADMIN, "-qc", f"DROP DATABASE IF EXISTS {PG_NAME}"], capture_output=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.child:
+        child(*args.child)
+        return
+    print(f"Database: {args.database}")
+    sr = run_child("sr", "", args.database, args.rows)
+    print(f"SR26 full release: first run {sr['runs'][0]}, second run {sr['runs'][1]}")
+    print(f"  peak RSS {sr['maxrss_mb']} MB (Django and the app alone: {sr['maxrss_before_import_mb']} MB)")
+    with tempfile.TemporaryDirectory() as directory:
+        started = time.perf_counter()
+        run_child("generate", directory, args.database, args.rows)
+        size = (Path(directory) / "food_nutrient.csv").stat().st_size / 2**20
+        print(
+            f"Generated a {args.rows:,}-row food_nutrient.csv ({size:.0f} MB) in {time.perf_counter() - started:.0f} s"
+        )
+        fdc = run_child("fdc", directory, args.database, args.rows)
+        print(f"FDC bundle: {fdc['runs'][0]}")
+        print(f"  peak RSS {fdc['maxrss_mb']} MB (Django and the app alone: {fdc['maxrss_before_import_mb']} MB)")
+        traced = run_child("trace-fdc", directory, args.database, args.rows)
+        print(
+            f"  reading the bundle (traced Python allocations): peak {traced['read_peak_mb']:.0f} MB"
+            f" for {traced['records']:,} foods"
+        )
+
+
+if __name__ == "__main__":
+    main()
