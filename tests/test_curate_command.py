@@ -106,3 +106,23 @@ def test_a_missing_sr_directory_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="ABBREV.txt not found"):
         call_command("curate_sr26", sr_dir=str(tmp_path), output_dir=str(tmp_path / "out"), stdout=StringIO())
     assert not (tmp_path / "out").exists()
+
+
+def test_a_malformed_sr_line_is_named_and_nothing_is_written(sr_dir, tmp_path):
+    broken = tmp_path / "sr"
+    broken.mkdir()
+    for name in ("FD_GROUP.txt", "FOOD_DES.txt", "WEIGHT.txt"):
+        (broken / name).write_bytes((sr_dir / name).read_bytes())
+    lines = (sr_dir / "ABBREV.txt").read_bytes().split(b"\r\n")
+    lines[2] = lines[2].rsplit(b"^", 1)[0]  # one field short
+    (broken / "ABBREV.txt").write_bytes(b"\r\n".join(lines))
+    with pytest.raises(CommandError, match=r"ABBREV.txt, line 3: expected 53 fields, found 52"):
+        call_command("curate_sr26", sr_dir=str(broken), output_dir=str(tmp_path / "out"), stdout=StringIO())
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_list_file_that_does_not_exist_is_named(tmp_path):
+    missing = tmp_path / "nope.csv"
+    with pytest.raises(CommandError, match=f"{missing}: no such list file"):
+        curate(tmp_path, missing)
+    assert not (tmp_path / "out").exists()

@@ -68,7 +68,7 @@ def _row_problems(row: dict, known_ndb: set[str]) -> list[str]:
 
 
 def read_curated_lists(paths: Iterable[str | Path], known_ndb: set[str]) -> list[CuratedFood]:
-    """Every curated food from `paths` (missing files are skipped), sorted by NDB number.
+    """Every curated food from `paths`, sorted by NDB number.
 
     A food listed in two places with the same name and tags counts once; with a different name or tags it is an
     error, as is one name used for two foods. Raises CurationError listing every bad row.
@@ -78,6 +78,7 @@ def read_curated_lists(paths: Iterable[str | Path], known_ndb: set[str]) -> list
     by_name: dict[str, CuratedFood] = {}
     for path in map(Path, paths):
         if not path.is_file():
+            problems.append(f"{path}: no such list file")
             continue
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)

@@ -8,6 +8,8 @@ command, a full importer) decide what to do with the frames.
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -110,31 +112,31 @@ ABBREV_TO_NUTRIENT = {
 
 SOURCE = "usda-sr26"
 
+# A ~quoted~ text field, which may hold any character but ~ (none holds ^ in SR26, but a reader should not care).
+_QUOTED = re.compile(r"~[^~]*~")
+
 
 def read_sr_file(path: str | Path, columns: list[str]) -> pd.DataFrame:
     """One SR ASCII file as a DataFrame of strings; blank fields are NaN (missing), never zero.
 
-    Raises ValueError naming the file when a line does not have the expected number of fields.
+    Raises ValueError naming the file and line when a line does not have exactly one field per column.
     """
     path = Path(path)
-    frame = pd.read_csv(
-        path,
+    text = path.read_text(encoding="latin-1").replace("\r\n", "\n")
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = _QUOTED.sub("", line).count("^") + 1
+        if found != len(columns):
+            raise ValueError(f"{path}, line {number}: expected {len(columns)} fields, found {found}")
+    return pd.read_csv(
+        io.StringIO(text),
         sep="^",
         quotechar="~",
-        encoding="latin-1",
         header=None,
         names=columns,
         dtype=str,
         keep_default_na=False,
         na_values=[""],
-        lineterminator="\n",
     )
-    # CRLF: the last field of each line keeps a trailing "\r" when read with "\n" line ends.
-    last = columns[-1]
-    frame[last] = frame[last].str.rstrip("\r").replace("", pd.NA)
-    if frame.shape[1] != len(columns):
-        raise ValueError(f"{path}: expected {len(columns)} fields a line, found {frame.shape[1]}")
-    return frame
 
 
 def read_food_groups(sr_dir: str | Path) -> pd.DataFrame:

@@ -36,17 +36,17 @@ class Command(BaseCommand):
     def handle(self, *args, sr_dir, output_dir, nutrients, lists, **options):
         if not (Path(sr_dir) / "ABBREV.txt").is_file():
             raise CommandError(f"{sr_dir}: ABBREV.txt not found; pass --sr-dir with the SR26 ASCII files")
-        paths = [Path(p) for p in lists] if lists else list(DEFAULT_LISTS)
-        for path in paths[: len(lists or [])]:
-            if not path.is_file():
-                raise CommandError(f"{path}: no such list file")
-        known = set(sr26.read_food_descriptions(sr_dir).index)
+        if lists:
+            paths = [Path(p) for p in lists]
+        else:
+            main_list, meals_list = DEFAULT_LISTS
+            paths = [main_list] + ([meals_list] if meals_list.is_file() else [])
         try:
+            known = set(sr26.read_food_descriptions(sr_dir).index)
             curated = read_curated_lists(paths, known)
+            fixtures = build_sr26_fixtures(sr_dir, curated, read_nutrient_objects(nutrients))
         except CurationError as exc:
             raise CommandError("Nothing was written:\n" + "\n".join(exc.problems)) from exc
-        try:
-            fixtures = build_sr26_fixtures(sr_dir, curated, read_nutrient_objects(nutrients))
         except (OSError, ValueError) as exc:
             raise CommandError(f"Nothing was written: {exc}") from exc
         for path in write_sr26_fixtures(fixtures, output_dir):
