@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from content.models import Article, SitePage
@@ -102,3 +103,14 @@ def test_non_staff_user_with_editor_group_cannot_reach_the_admin(client):
     client.force_login(user)
     response = client.get(reverse("admin:content_article_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_editor_previews_a_draft_from_the_admin_view_on_site_link(editor_client):
+    draft = ArticleFactory(slug="preview-me", title="A draft to preview", is_published=False)
+    change_page = editor_client.get(reverse("admin:content_article_change", args=[draft.pk])).content.decode()
+    assert "View on site" in change_page
+    response = editor_client.get(
+        reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, draft.pk]), follow=True
+    )
+    assert response.redirect_chain[-1][0].endswith("/learn/preview-me/")
+    assert "<strong>Draft</strong>" in response.content.decode()
