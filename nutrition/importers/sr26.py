@@ -123,7 +123,10 @@ def read_sr_file(path: str | Path, columns: list[str]) -> pd.DataFrame:
     """
     path = Path(path)
     text = path.read_text(encoding="latin-1").replace("\r\n", "\n")
-    for number, line in enumerate(text.splitlines(), start=1):
+    # split("\n"), not splitlines(): Latin-1 text may hold \x85, which splitlines() would treat as a line end.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line:
+            continue
         found = _QUOTED.sub("", line).count("^") + 1
         if found != len(columns):
             raise ValueError(f"{path}, line {number}: expected {len(columns)} fields, found {found}")
