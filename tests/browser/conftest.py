@@ -1,0 +1,69 @@
+"""End-to-end tests in Debian's Chromium (Playwright, sync API) against pytest-django's live_server.
+
+live_server tests are transactional: the database is flushed after each one. The reference data loaded
+once per session is still there when a browser test starts; after each browser test (and its flush) it is
+loaded again, so the tests that run later see it. A missing browser is a failure, never a skip.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
+from pytest_django.plugin import blocking_manager_key
+
+from tests.conftest import FIXTURES
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls in the tests are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/screens"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    # After the flush; not after the last test, when the test database is already gone.
+    if nextitem is not None:
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("loaddata", *FIXTURES, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(45_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()
+    assert not errors, f"browser errors: {errors}"
+
+
+@pytest.fixture
+def screens():
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    return SCREENS
