@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from nutrition.models import Food
+from nutrition.models import Food, NutrientAmount
+from planner.meal_options import active_meal_records, clear_meal_cache
 from planner.models import Meal, Plan, Profile
 from planner.profiles import parse_profile
 from planner.services import build_problem, generate_plan, locked_from_document, swap_meal
@@ -175,3 +176,21 @@ def test_profiles_and_plans_are_only_visible_to_their_owner():
     assert Plan.objects.owned_by(alice).count() == 1
     plan_profile = profile.to_plan_profile()
     assert (plan_profile.age, plan_profile.diet, plan_profile.days) == (41, "omnivore", 7)
+
+
+def test_meal_records_load_in_a_fixed_number_of_queries(curated_meals, django_assert_max_num_queries):
+    clear_meal_cache()
+    with django_assert_max_num_queries(12):
+        records = active_meal_records()
+    assert len(records) == Meal.objects.active().count()
+
+
+def test_a_changed_nutrient_amount_reaches_the_next_plan(curated_meals):
+    meal = Meal.objects.active().order_by("pk").first()
+    ingredient = meal.ingredients.select_related("food").first()
+    before = next(r for r in active_meal_records() if r.id == meal.pk).nutrients["iron_mg"]
+    amount = NutrientAmount.objects.get(food=ingredient.food, nutrient__code="iron_mg")
+    amount.amount += 10
+    amount.save()
+    after = next(r for r in active_meal_records() if r.id == meal.pk).nutrients["iron_mg"]
+    assert after == pytest.approx(before + 10 * ingredient.grams / 100)
