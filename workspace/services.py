@@ -26,8 +26,9 @@ def with_reason(obj, user, reason: str):
 
 
 def touch_food(food: Food):
-    """Mark a food as changed (its meals then show up for review) without a history row of its own."""
+    """Mark a food as changed and flag the meals that use it for review (no history rows of their own)."""
     Food.objects.filter(pk=food.pk).update(updated_at=timezone.now())
+    Meal.objects.filter(ingredients__food=food).update(needs_review=True)
 
 
 def set_amount(food: Food, nutrient: Nutrient, value: float | None, source: str, *, user, reason: str) -> bool:
@@ -62,6 +63,8 @@ def save_food_with_values(food_form, values_form, *, user, reason: str) -> list[
     for nutrient, value in values_form.changed_values():
         set_amount(food, nutrient, value, source, user=user, reason=reason)
         changed.append(nutrient.code)
+    if set(food_form.changed_data) - {"change_reason"}:
+        touch_food(food)
     return changed
 
 
