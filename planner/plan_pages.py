@@ -31,11 +31,26 @@ def food_facts(food_ids) -> dict[int, FoodFacts]:
     }
 
 
+STATUS_WORDS = {
+    "met": "✓ met",
+    "close": "nearly",
+    "short": "short",
+    "over": "over limit",
+    "in_range": "✓ in range",
+    "below": "below range",
+    "above": "above range",
+    "none": "",
+}
+
+
 def _bar(code: str, target: Mapping, total: float) -> dict:
     percent = round(100 * total / target["target"]) if target.get("target") else None
     upper = target.get("upper")
+    low, high = target.get("low"), target.get("high")
     if percent is None:
         status = "none"
+    elif low is not None and high is not None:  # a range (AMDR): inside it is as good as the middle
+        status = "below" if total < low else "above" if total > high else "in_range"
     elif upper is not None and target.get("upper_is_ul") and total > upper:
         status = "over"
     elif percent >= MET_PERCENT:
@@ -53,6 +68,7 @@ def _bar(code: str, target: Mapping, total: float) -> dict:
         "percent": percent,
         "width": min(percent or 0, 100),
         "status": status,
+        "status_words": STATUS_WORDS[status],
     }
 
 
