@@ -191,6 +191,12 @@ def _notes(profile: PlanProfile, inputs: PlanInputs, days: list[dict], unknown, 
         foods = sorted(unknown[code])
         shown = ", ".join(foods[:5]) + (f" and {len(foods) - 5} more" if len(foods) > 5 else "")
         notes.append(f"{t.name}: unknown for {shown}; counted as 0 in the totals, so the real amount may be higher.")
+    caffeinated = sorted({m["name"] for day in days for m in day["meals"] if inputs.meals[m["meal_id"]].caffeine})
+    if caffeinated:
+        notes.append(
+            f"Caffeine: {', '.join(caffeinated)} contain caffeine, which can aggravate RLS; they are only planned "
+            "before midday, and you can leave the caffeinated part out."
+        )
     notes.extend(solution.notes)
     if solution.status == "energy_relaxed":
         notes.append("Energy: no plan fitted within 10% of your energy target, so that limit was relaxed.")

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -194,3 +195,11 @@ def test_a_changed_nutrient_amount_reaches_the_next_plan(curated_meals):
     amount.save()
     after = next(r for r in active_meal_records() if r.id == meal.pk).nutrients["iron_mg"]
     assert after == pytest.approx(before + 10 * ingredient.grams / 100)
+
+
+def test_a_saved_profile_is_checked_by_the_same_rules():
+    owner = get_user_model().objects.create_user("carol")
+    profile = Profile(owner=owner, name="Typo", age=500, sex="female", weight_kg=60, height_cm=165)
+    with pytest.raises(ValidationError) as caught:
+        profile.full_clean()
+    assert caught.value.message_dict["age"] == ["must be between 1 and 120, got 500"]

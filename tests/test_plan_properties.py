@@ -91,6 +91,8 @@ def test_every_plan_keeps_the_rules(profile):
                 assert food.suits(profile.diet), f"{food} is not {profile.diet}"
                 assert not {a.code for a in food.allergens.all()} & set(profile.exclude), f"{food} has an allergen"
                 assert not food.contains_alcohol, f"{food} contains alcohol"
+                if food.contains_caffeine:
+                    assert any(n.startswith("Caffeine:") and meal["name"] in n for n in document["notes"])
                 if meal["slot_index"] >= lunch:
                     assert not food.contains_caffeine, f"{food} has caffeine after midday"
                     assert food.amounts_by_code().get("caffeine_mg", 0) == 0

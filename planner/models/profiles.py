@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 
 from nutrition.models import SEX_CHOICES
-from planner.profiles import ACTIVITIES, DIET_CHOICES, FIELD_RULES, LIFE_STAGES, PlanProfile, parse_profile
+from planner.profiles import (
+    ACTIVITIES,
+    DIET_CHOICES,
+    FIELD_RULES,
+    LIFE_STAGES,
+    PlanProfile,
+    ProfileError,
+    parse_profile,
+)
 
 
 def _choices(values):
@@ -51,6 +60,15 @@ class Profile(models.Model):
 
     def profile_data(self) -> dict:
         return {name: getattr(self, name) for name in FIELD_RULES}
+
+    def clean(self):
+        try:
+            self.to_plan_profile()
+        except ProfileError as error:
+            field_name = error.field.split(".")[0]
+            raise ValidationError(
+                {field_name if field_name in FIELD_RULES else NON_FIELD_ERRORS: error.message}
+            ) from None
 
     def to_plan_profile(self) -> PlanProfile:
         """The checked plain profile; raises `ProfileError` if a stored value breaks the rules."""
