@@ -286,3 +286,31 @@ def test_signed_in_person_saves_a_profile_and_reopens_it_in_the_form(client, dja
     other = get_user_model().objects.create_user("ed", password="pw-ed-123456")
     client.force_login(other)
     assert client.get(reverse("planner:form") + f"?profile={profile.pk}").status_code == 404
+
+
+def test_lock_without_htmx_redirects_and_the_page_shows_the_meal_locked(client):
+    url = make_plan(client, days="1")
+    key = url.rstrip("/").split("/")[-1]
+    response = client.post(reverse("planner:lock", args=[key, 1, 1]))
+    assert response.status_code == 302 and response["Location"] == url
+    meal = day_section(client.get(url).content.decode(), 1).split('id="meal-1-1"')[1].split("</article>")[0]
+    assert '<span class="badge">Locked</span>' in meal and "Unlock" in meal
+    assert client.post(reverse("planner:lock", args=[key, 1, 9])).status_code == 404
+    assert client.post(reverse("planner:swap", args=[key, 5, 0])).status_code == 404
+
+
+def test_profiles_are_renamed_and_deleted_by_their_owner_only(client, django_user_model):
+    owner = django_user_model.objects.create_user("fay", password="pw-fay-12345")
+    profile = Profile.objects.create(owner=owner, name="Me", age=40, sex="female", weight_kg=60, height_cm=160)
+    other = django_user_model.objects.create_user("gus", password="pw-gus-12345")
+    client.force_login(other)
+    assert client.post(reverse("planner:rename", args=["profile", profile.pk]), {"name": "Mine"}).status_code == 404
+    assert client.post(reverse("planner:delete", args=["profile", profile.pk])).status_code == 404
+    client.force_login(owner)
+    client.post(reverse("planner:rename", args=["profile", profile.pk]), {"name": "Fay, 2026"})
+    profile.refresh_from_db()
+    assert profile.name == "Fay, 2026"
+    assert "Fay, 2026" in client.get(reverse("planner:saved")).content.decode()
+    client.post(reverse("planner:delete", args=["profile", profile.pk]))
+    assert not Profile.objects.filter(pk=profile.pk).exists()
+    assert client.post(reverse("planner:delete", args=["user", 1])).status_code == 404
