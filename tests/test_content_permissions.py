@@ -114,3 +114,14 @@ def test_editor_previews_a_draft_from_the_admin_view_on_site_link(editor_client)
     )
     assert response.redirect_chain[-1][0].endswith("/learn/preview-me/")
     assert "<strong>Draft</strong>" in response.content.decode()
+
+
+def test_editor_sees_who_changed_an_article_in_its_history(editor_client):
+    article = ArticleFactory(slug="with-history", is_published=False)
+    editor_client.post(
+        reverse("admin:content_article_changelist"), {"action": "publish", "_selected_action": [article.pk]}
+    )
+    response = editor_client.get(reverse("admin:content_article_history", args=[article.pk]))
+    assert response.status_code == 200
+    assert article.history.count() == 2
+    assert article.history.first().history_user.is_staff
