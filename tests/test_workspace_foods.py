@@ -171,3 +171,20 @@ def test_review_lists_foods_with_an_unknown_rls_value(signed_in, food):
     response = signed_in.get(reverse("workspace:review"))
     assert response.context["foods"].paginator.count >= 1
     assert food in list(response.context["foods"].paginator.object_list)
+
+
+def test_food_list_flagged_filter_shows_only_foods_flagged_for_review(signed_in, food):
+    Food.objects.filter(pk=food.pk).update(needs_review=True)
+    response = signed_in.get(reverse("workspace:food_list"), {"review": "on"})
+    listed = list(response.context["page"].object_list)
+    assert food in listed
+    assert all(f.needs_review for f in listed)
+
+
+def test_inline_editors_of_two_values_have_distinct_input_ids(signed_in, food):
+    iron_editor = signed_in.get(reverse("workspace:amount_edit", args=[food.pk, "iron_mg"]), HTTP_HX_REQUEST="true")
+    folate_editor = signed_in.get(
+        reverse("workspace:amount_edit", args=[food.pk, "folate_ug_dfe"]), HTTP_HX_REQUEST="true"
+    )
+    assert 'id="id_iron_mg_amount"' in iron_editor.content.decode()
+    assert 'id="id_folate_ug_dfe_amount"' in folate_editor.content.decode()

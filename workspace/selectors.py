@@ -27,7 +27,7 @@ def filtered_foods(params) -> QuerySet[Food]:
         foods = foods.filter(diet=params["diet"])
     if params.get("unknown") == "rls":
         foods = foods.filter(rls_known__lt=len(RLS_NUTRIENTS))
-    if params.get("review") == "1":
+    if params.get("review") in {"1", "on", "true"}:
         foods = foods.filter(needs_review=True)
     return foods_with_amounts(foods.select_related("import_batch")).order_by("name", "pk")
 

@@ -68,9 +68,10 @@ def amount_edit(request, pk, code):
         return render(request, "workspace/food_edit.html#value_row", _row(food, nutrient, amount))
     if request.method == "GET":
         initial = {"amount": amount.amount if amount else None, "source": amount.source if amount else ""}
-        context = {**_row(food, nutrient, amount), "amount_form": AmountForm(initial=initial)}
+        form = AmountForm(initial=initial, auto_id=f"id_{nutrient.code}_%s")
+        context = {**_row(food, nutrient, amount), "amount_form": form}
         return render(request, "workspace/food_edit.html#value_editor", context)
-    form = AmountForm(request.POST)
+    form = AmountForm(request.POST, auto_id=f"id_{nutrient.code}_%s")
     if not form.is_valid():
         context = {**_row(food, nutrient, amount), "amount_form": form}
         return render(request, "workspace/food_edit.html#value_editor", context, status=400)
