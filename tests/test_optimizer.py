@@ -102,10 +102,10 @@ def assert_hard_rules(problem: PlanProblem, solution: PlanSolution) -> None:
 def test_week_plan_fills_every_slot_and_keeps_every_hard_rule():
     problem = make_problem()
     solution = solve_plan(problem)
-    assert solution.status == "optimal"
+    assert solution.status in ("optimal", "feasible")  # "optimal": every day within 1% of its bound
+    assert (solution.status == "optimal") == (solution.gap <= 0.01)
     assert len(solution.meals) == problem.days * len(problem.slots)
     assert_hard_rules(problem, solution)
-    assert solution.gap >= 0.0
     assert solution.seconds > 0.0
 
 

@@ -1,0 +1,347 @@
+"""The MILP behind the optimiser: one block of plan days as a sparse HiGHS model (no Django).
+
+`Week` turns a `PlanProblem` into arrays once (meals x nutrients, locks, seeded tie-breaking noise);
+`build_block` writes the model for some days with every other day fixed: option binaries (day, slot,
+meal, scale) pre-filtered by the hard rules, relative shortfall/excess variables per goal, the energy
+band, iron-absorption penalties and the variety rules. Rows are in units of each goal so HiGHS sees
+coefficients near 1 whatever the nutrient.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+if TYPE_CHECKING:
+    from .optimizer import PlanProblem
+
+ENERGY, IRON, VITAMIN_C, CALCIUM = "energy_kcal", "iron_mg", "vitamin_c_mg", "calcium_mg"
+IRON_RICH_SHARE = 0.25  # an option giving >= 25% of the day's iron minimum is "iron-rich"
+VITAMIN_C_WITH_IRON_MG = 25.0  # vitamin C that meaningfully raises non-heme iron absorption
+CALCIUM_RICH_MG = 300.0
+ABSORPTION_PENALTY = 0.05  # per iron-rich option lacking vitamin C or itself calcium-rich or caffeinated
+ADJACENCY_PENALTY = 0.005  # per iron-rich option beside a calcium-rich or caffeinated one (a tie-breaker)
+VARIETY_PENALTY = 0.005  # per earlier use of the same meal this week
+PORTION_PENALTY = 0.002  # per unit of scale away from 1.0: usual portions when all else is equal
+SCARCE_SUPPLY = 3.0  # a goal whose weekly supply is under 3x the weekly need is "scarce"
+SURPLUS_PENALTY = 0.05  # x weight, per goal-unit above the minimum of a scarce goal: keep some for later days
+SEED_NOISE = 1e-4  # seeded tie-breaking
+RELAXED_ENERGY_WEIGHT = 10.0  # per relative kcal outside the band, when the band cannot be met
+MIP_REL_GAP = 0.01
+RESTRICTED_EXTRA_MEALS = 1  # per slot, beside the meals the day's LP relaxation uses
+EPS = 1e-9
+
+
+class Week:
+    """What every sub-problem shares: meals as a nutrient matrix, goals as columns, locks, seeded noise."""
+
+    def __init__(self, p: PlanProblem):
+        self.p = p
+        self.scales = np.asarray(p.scales, dtype=float)
+        self.codes = sorted({g.code for g in p.goals} | {ENERGY, IRON, VITAMIN_C, CALCIUM})
+        col = {c: i for i, c in enumerate(self.codes)}
+        self.col = col
+        self.N = np.array([[float(m.nutrients.get(c, 0.0) or 0.0) for c in self.codes] for m in p.meals]).reshape(
+            len(p.meals), len(self.codes)
+        )
+        self.index = {m.id: i for i, m in enumerate(p.meals)}
+        iron_min = max((g.minimum or 0.0 for g in p.goals if g.code == IRON), default=0.0)
+        self.iron_rich_mg = IRON_RICH_SHARE * iron_min if iron_min > 0 else None
+        caffeine = np.array([m.caffeine for m in p.meals], dtype=bool)
+        self.inhibitor = caffeine | (self.N[:, col[CALCIUM]] >= CALCIUM_RICH_MG)
+        self.caffeine = caffeine
+        self.locked = {(d, s): v for (d, s), v in p.locked.items() if 0 <= d < p.days and 0 <= s < len(p.slots)}
+        self.locked_amounts = np.zeros((p.days, len(self.codes)))
+        self.notes: list[str] = []
+        for (d, s), (meal_id, scale) in sorted(self.locked.items()):
+            if meal_id in self.index:
+                self.locked_amounts[d] += self.N[self.index[meal_id]] * scale
+            else:
+                self.notes.append(
+                    f"Day {d + 1} {p.slots[s]}: the kept meal is not in the candidate list; its nutrients count as 0."
+                )
+        self.candidates = []  # per slot index: meal indices of that kind, no alcohol, caffeine only in the morning
+        for s, kind in enumerate(p.slots):
+            self.candidates.append(
+                np.array(
+                    [
+                        i
+                        for i, m in enumerate(p.meals)
+                        if m.slot == kind and not m.alcohol and (not m.caffeine or s in p.morning_slots)
+                    ],
+                    dtype=int,
+                )
+            )
+        # how far a day eaten at this meal's nutrient density would go toward each minimum (capped at 1)
+        energy = np.maximum(self.N[:, col[ENERGY]], 1.0)
+        self.density = np.zeros(len(p.meals))
+        for g in p.goals:
+            if g.minimum:
+                share = self.N[:, col[g.code]] / energy * p.energy_kcal / g.minimum
+                self.density += g.weight * np.minimum(share, 1.0)
+        # A goal is scarce when the whole week's supply (every candidate at its variety limit) is under
+        # SCARCE_SUPPLY x the week's need: going over its minimum on one day then starves a later one.
+        uses = min(p.max_per_week, (p.days + 1) // 2)
+        eligible = np.array([not m.alcohol for m in p.meals], dtype=bool)
+        self.scarce = {
+            g.code
+            for g in p.goals
+            if g.minimum and self.N[eligible, col[g.code]].sum() * uses < SCARCE_SUPPLY * g.minimum * p.days
+        }
+        rng = np.random.default_rng(p.seed)
+        self.noise = rng.random((p.days, len(p.slots), len(p.meals), len(p.scales))) * SEED_NOISE
+        self.avoid = p.avoid
+
+    def option_amounts(self, meal_idx: np.ndarray, scale_idx: np.ndarray) -> np.ndarray:
+        return self.N[meal_idx] * self.scales[scale_idx, None]
+
+    def iron_rich(self, amounts: np.ndarray) -> np.ndarray:
+        if self.iron_rich_mg is None:
+            return np.zeros(len(amounts), dtype=bool)
+        return amounts[:, self.col[IRON]] >= self.iron_rich_mg
+
+
+class SparseMilp:
+    """A sparse MILP under construction: option binaries first, then continuous slack variables."""
+
+    def __init__(self):
+        self.cost: list[np.ndarray] = []
+        self.integer: list[np.ndarray] = []
+        self.upper: list[np.ndarray] = []
+        self.n = 0
+        self.rows, self.cols, self.vals, self.lo, self.hi = [], [], [], [], []
+
+    def add_vars(self, cost, integer: bool, upper=np.inf) -> np.ndarray:
+        cost = np.atleast_1d(np.asarray(cost, dtype=float))
+        idx = np.arange(self.n, self.n + len(cost))
+        self.n += len(cost)
+        self.cost.append(cost)
+        self.integer.append(np.full(len(cost), int(integer)))
+        self.upper.append(np.full(len(cost), float(upper)))
+        return idx
+
+    def add_row(self, cols, vals, lo=-np.inf, hi=np.inf):
+        cols = np.atleast_1d(np.asarray(cols, dtype=int))
+        vals = np.broadcast_to(np.asarray(vals, dtype=float), cols.shape)
+        self.rows.append(np.full(len(cols), len(self.lo)))
+        self.cols.append(cols)
+        self.vals.append(vals)
+        self.lo.append(lo)
+        self.hi.append(hi)
+
+    def solve(self, time_limit: float, relax: bool = False, fix: np.ndarray | None = None):
+        c = np.concatenate(self.cost)
+        integrality = np.zeros(self.n) if relax else np.concatenate(self.integer)
+        ub = np.concatenate(self.upper)
+        lb = np.zeros(self.n)
+        if fix is not None:  # fix the first len(fix) (option) variables
+            lb[: len(fix)] = ub[: len(fix)] = fix
+        constraints = ()
+        if self.lo:
+            A = sparse.csr_array(
+                (np.concatenate(self.vals), (np.concatenate(self.rows), np.concatenate(self.cols))),
+                shape=(len(self.lo), self.n),
+            )
+            constraints = LinearConstraint(A, np.array(self.lo), np.array(self.hi))
+        # HiGHS stops when (objective - bound) <= MIP_REL_GAP * max(objective, 1): the relative gap, or an
+        # absolute one when tie-breaking terms alone make up a near-zero objective. scipy passes
+        # mip_abs_gap to HiGHS verbatim, with a warning we expect.
+        options = {
+            "time_limit": max(time_limit, 0.01),
+            "mip_rel_gap": MIP_REL_GAP,
+            "mip_abs_gap": MIP_REL_GAP,
+            "mip_detect_symmetry": False,
+        }
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
+            return milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=constraints, options=options)
+
+
+@dataclass
+class Block:
+    model: SparseMilp
+    day: np.ndarray  # per option
+    slot: np.ndarray
+    meal: np.ndarray
+    scale: np.ndarray
+    empty: list[tuple[int, int]]  # (day, slot) left out: no meal can go there
+    energy_blocked: bool  # a slot emptied only by the energy band
+
+
+def _window_starts(day: int, days: int) -> range:
+    if days <= 7:
+        return range(0, 1)
+    return range(max(0, day - 6), min(day, days - 7) + 1)
+
+
+def _window_days(start: int, days: int) -> range:
+    return range(start, min(start + 7, days))
+
+
+def build_block(
+    week: Week,
+    block_days: list[int],
+    fixed: dict[int, list[int]],
+    hard_energy: bool,
+    variety: bool,
+    allowed: dict[tuple[int, int], set[int]] | None = None,
+) -> Block:
+    """The MILP over `block_days`; `fixed` holds meal indices already placed on other days (and locks).
+
+    `allowed` narrows (day, slot) to some meal indices (a restricted master; the caller checks the bound).
+    """
+    p, model = week.p, SparseMilp()
+    in_block = set(block_days)
+    cap = {}  # hard maxima left per day after locks
+    hard = [(week.col[g.code], g.maximum) for g in p.goals if g.maximum is not None and g.hard_maximum]
+    e, E, tol = week.col[ENERGY], p.energy_kcal, p.energy_tolerance
+    used = {}
+    for ids in fixed.values():
+        for m in ids:
+            used[m] = used.get(m, 0) + 1
+    parts, empty, energy_blocked = [], [], False
+    for d in block_days:
+        near = set(fixed.get(d - 1, [])) | set(fixed.get(d, [])) | set(fixed.get(d + 1, []))
+        full = set()
+        for start in _window_starts(d, p.days):
+            counts = {}
+            for wd in _window_days(start, p.days):
+                if wd not in in_block:
+                    for m in fixed.get(wd, []):
+                        counts[m] = counts.get(m, 0) + 1
+            full |= {m for m, n in counts.items() if n >= p.max_per_week}
+        cap[d] = np.array([mx - week.locked_amounts[d, c] for c, mx in hard])
+        for s in range(len(p.slots)):
+            if (d, s) in week.locked:
+                continue
+            mi = np.array(
+                [
+                    m
+                    for m in week.candidates[s]
+                    if m not in near
+                    and m not in full
+                    and (d, s, p.meals[m].id) not in week.avoid
+                    and (allowed is None or m in allowed[(d, s)])
+                ],
+                dtype=int,
+            )
+            if len(week.candidates[s]) == 0:
+                empty.append((d, s))
+                continue
+            mm, kk = np.repeat(mi, len(p.scales)), np.tile(np.arange(len(p.scales)), len(mi))
+            amounts = week.option_amounts(mm, kk)
+            ok = np.all(amounts[:, [c for c, _ in hard]] <= cap[d] + EPS, axis=1) if hard else np.ones(len(mm), bool)
+            if hard_energy:
+                ok_energy = amounts[:, e] <= (1 + tol) * E - week.locked_amounts[d, e] + EPS
+                energy_blocked |= bool(ok.any() and not (ok & ok_energy).any())
+                ok &= ok_energy
+            if not ok.any():
+                empty.append((d, s))
+                continue
+            parts.append((np.full(ok.sum(), d), np.full(ok.sum(), s), mm[ok], kk[ok]))
+    day, slot, meal, scale = (
+        np.concatenate([part[i] for part in parts]).astype(int) if parts else np.zeros(0, int) for i in range(4)
+    )
+    amounts = week.option_amounts(meal, scale)
+    rich = week.iron_rich(amounts)
+    cost = PORTION_PENALTY * np.abs(week.scales[scale] - 1.0) + week.noise[day, slot, meal, scale]
+    cost += ABSORPTION_PENALTY * (rich & (amounts[:, week.col[VITAMIN_C]] < VITAMIN_C_WITH_IRON_MG))
+    cost += ABSORPTION_PENALTY * (rich & week.inhibitor[meal])
+    if variety:
+        cost += VARIETY_PENALTY * np.array([used.get(m, 0) for m in meal])
+    x = model.add_vars(cost, integer=True, upper=1)
+    block = Block(model, day, slot, meal, scale, empty, energy_blocked)
+    for d in block_days:
+        on_day = x[day == d]
+        amt = amounts[day == d]
+        for s in range(len(p.slots)):
+            if (d, s) not in week.locked and (d, s) not in empty:
+                model.add_row(x[(day == d) & (slot == s)], 1.0, 1.0, 1.0)
+        # rows in units of the goal (amount / goal), so HiGHS sees coefficients near 1 whatever the nutrient
+        for g in p.goals:
+            c = week.col[g.code]
+            have = week.locked_amounts[d, c]
+            if g.minimum is not None and g.minimum > 0 and g.minimum - have > EPS:
+                u = model.add_vars(g.weight, integer=False, upper=1.0)
+                model.add_row(np.append(on_day, u), np.append(amt[:, c] / g.minimum, 1.0), 1.0 - have / g.minimum)
+            if g.code in week.scarce:
+                over = model.add_vars(SURPLUS_PENALTY * g.weight, integer=False)
+                model.add_row(
+                    np.append(on_day, over), np.append(amt[:, c] / g.minimum, -1.0), hi=1.0 - have / g.minimum
+                )
+            if g.maximum is not None:
+                unit = g.maximum if g.maximum > 0 else 1.0
+                if g.hard_maximum:
+                    model.add_row(on_day, amt[:, c] / unit, hi=(g.maximum - have) / unit)
+                else:
+                    v = model.add_vars(g.weight, integer=False)
+                    model.add_row(np.append(on_day, v), np.append(amt[:, c] / unit, -1.0), hi=(g.maximum - have) / unit)
+        lo, hi = (1 - tol) * E - week.locked_amounts[d, e], (1 + tol) * E - week.locked_amounts[d, e]
+        unit = E if E > 0 else 1.0
+        if hard_energy:
+            model.add_row(on_day, amt[:, e] / unit, lo / unit, hi / unit)
+        else:
+            under, over = model.add_vars([RELAXED_ENERGY_WEIGHT] * 2, integer=False)
+            model.add_row(np.append(on_day, under), np.append(amt[:, e] / unit, 1.0), lo / unit)
+            model.add_row(np.append(on_day, over), np.append(amt[:, e] / unit, -1.0), hi=hi / unit)
+        _add_absorption_rows(week, model, d, x, day, slot, meal, rich)
+    _add_variety_rows(week, model, block_days, fixed, x, day, slot, meal)
+    return block
+
+
+def _add_absorption_rows(week, model, d, x, day, slot, meal, rich):
+    """Penalise an iron-rich option next to a calcium-rich or caffeinated one: pen >= iron_s + inhib_t - 1."""
+    if week.iron_rich_mg is None:
+        return
+    p = week.p
+
+    def terms(s, kind):
+        if (d, s) in week.locked:
+            meal_id, scale = week.locked[(d, s)]
+            i = week.index.get(meal_id)
+            if i is None:
+                return [], [], 0.0
+            flag = week.iron_rich(week.N[[i]] * scale)[0] if kind == "iron" else week.inhibitor[i]
+            return [], [], float(flag)
+        sel = (day == d) & (slot == s) & (rich if kind == "iron" else week.inhibitor[meal])
+        return list(x[sel]), [1.0] * int(sel.sum()), 0.0
+
+    for s in range(len(p.slots) - 1):
+        for a, b in ((s, s + 1), (s + 1, s)):
+            ca, va, ka = terms(a, "iron")
+            cb, vb, kb = terms(b, "inhibitor")
+            if (ca or ka) and (cb or kb):
+                pen = model.add_vars(ADJACENCY_PENALTY, integer=False)
+                model.add_row(ca + cb + list(pen), va + vb + [-1.0], hi=1.0 - ka - kb)
+
+
+def _add_variety_rows(week, model, block_days, fixed, x, day, slot, meal):
+    """Once a day, never on consecutive days, at most max_per_week in any 7 days (fixed days counted)."""
+    p, in_block = week.p, set(block_days)
+    for m in np.unique(meal):
+        of_m = meal == m
+        m_days = set(day[of_m].tolist())
+        for d in m_days:
+            if len(set(slot[of_m & (day == d)].tolist())) > 1:
+                model.add_row(x[of_m & (day == d)], 1.0, hi=1.0)
+            if d + 1 in m_days:
+                model.add_row(x[of_m & ((day == d) | (day == d + 1))], 1.0, hi=1.0)
+        for start in sorted({s for d in m_days for s in _window_starts(d, p.days)}):
+            wdays = set(_window_days(start, p.days))
+            outside = sum(fixed.get(wd, []).count(m) for wd in wdays if wd not in in_block)
+            # with once a day and never on consecutive days, at most ceil(n / 2) of n window days can hold it
+            if (len(m_days & wdays) + 1) // 2 + outside > p.max_per_week:
+                model.add_row(x[of_m & np.isin(day, list(wdays))], 1.0, hi=p.max_per_week - outside)
+
+
+def fixed_locks(week: Week) -> dict[int, list[int]]:
+    fixed: dict[int, list[int]] = {}
+    for (d, _s), (meal_id, _scale) in week.locked.items():
+        if meal_id in week.index:
+            fixed.setdefault(d, []).append(week.index[meal_id])
+    return fixed
