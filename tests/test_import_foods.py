@@ -100,9 +100,9 @@ def test_dry_run_reports_each_change_per_food_and_field_and_writes_nothing(foods
     before = snapshot()
     out = run(write(frame, tmp_path), "--dry-run")
     assert snapshot() == before
-    assert f"row 2: change food {foods[0].pk}" in out
+    assert f"row 2: would change food {foods[0].pk}" in out
     assert f"iron_mg: {old_iron:g} -> 7.25" in out
-    assert "row 5: create 'Lentil soup, home recipe'" in out
+    assert "row 5: would create 'Lentil soup, home recipe'" in out
     assert "Dry run, nothing written: 1 to create, " in out
 
 

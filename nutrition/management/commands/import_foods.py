@@ -23,10 +23,11 @@ class Command(BaseCommand):
         plan, batch = import_foods_file(file.read_bytes(), str(file), dry_run=dry_run)
         if not plan.ok:
             raise CommandError("Nothing was imported:\n" + "\n".join(plan.problems))
+        would = "would " if dry_run else ""
         for change in plan.creates:
-            self.stdout.write(f"row {change.row}: create {change.name!r}")
+            self.stdout.write(f"row {change.row}: {would}create {change.name!r}")
         for change in plan.updates:
-            self.stdout.write(f"row {change.row}: change food {change.food_id} {change.name!r}")
+            self.stdout.write(f"row {change.row}: {would}change food {change.food_id} {change.name!r}")
             for line in change.changes:
                 self.stdout.write(f"    {line}")
         if dry_run:
