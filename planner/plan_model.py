@@ -28,8 +28,6 @@ ABSORPTION_PENALTY = 0.05  # per iron-rich option lacking vitamin C or itself ca
 ADJACENCY_PENALTY = 0.005  # per iron-rich option beside a calcium-rich or caffeinated one (a tie-breaker)
 VARIETY_PENALTY = 0.005  # per earlier use of the same meal this week
 PORTION_PENALTY = 0.002  # per unit of scale away from 1.0: usual portions when all else is equal
-SCARCE_SUPPLY = 3.0  # a goal whose weekly supply is under 3x the weekly need is "scarce"
-SURPLUS_PENALTY = 0.05  # x weight, per goal-unit above the minimum of a scarce goal: keep some for later days
 SEED_NOISE = 1e-4  # seeded tie-breaking
 RELAXED_ENERGY_WEIGHT = 10.0  # per relative kcal outside the band, when the band cannot be met
 MIP_REL_GAP = 0.01
@@ -84,15 +82,6 @@ class Week:
             if g.minimum:
                 share = self.N[:, col[g.code]] / energy * p.energy_kcal / g.minimum
                 self.density += g.weight * np.minimum(share, 1.0)
-        # A goal is scarce when the whole week's supply (every candidate at its variety limit) is under
-        # SCARCE_SUPPLY x the week's need: going over its minimum on one day then starves a later one.
-        uses = min(p.max_per_week, (p.days + 1) // 2)
-        eligible = np.array([not m.alcohol for m in p.meals], dtype=bool)
-        self.scarce = {
-            g.code
-            for g in p.goals
-            if g.minimum and self.N[eligible, col[g.code]].sum() * uses < SCARCE_SUPPLY * g.minimum * p.days
-        }
         rng = np.random.default_rng(p.seed)
         self.noise = rng.random((p.days, len(p.slots), len(p.meals), len(p.scales))) * SEED_NOISE
         self.avoid = p.avoid
@@ -269,11 +258,6 @@ def build_block(
             if g.minimum is not None and g.minimum > 0 and g.minimum - have > EPS:
                 u = model.add_vars(g.weight, integer=False, upper=1.0)
                 model.add_row(np.append(on_day, u), np.append(amt[:, c] / g.minimum, 1.0), 1.0 - have / g.minimum)
-            if g.code in week.scarce:
-                over = model.add_vars(SURPLUS_PENALTY * g.weight, integer=False)
-                model.add_row(
-                    np.append(on_day, over), np.append(amt[:, c] / g.minimum, -1.0), hi=1.0 - have / g.minimum
-                )
             if g.maximum is not None:
                 unit = g.maximum if g.maximum > 0 else 1.0
                 if g.hard_maximum:
