@@ -14,10 +14,16 @@ def test_sign_up_creates_the_account_and_signs_the_person_in(client):
     assert "Create account" in client.get(reverse("accounts:signup")).content.decode()
     response = client.post(
         reverse("accounts:signup"),
-        {"username": "rosa", "password1": "calm-legs-4821", "password2": "calm-legs-4821", "next": "/foods/"},
+        {
+            "username": "rosa",
+            "email": "rosa@example.org",
+            "password1": "calm-legs-4821",
+            "password2": "calm-legs-4821",
+            "next": "/foods/",
+        },
     )
     assert response.status_code == 302 and response["Location"] == "/foods/"
-    assert get_user_model().objects.filter(username="rosa").exists()
+    assert get_user_model().objects.get(username="rosa").email == "rosa@example.org"
     assert "Sign out rosa" in client.get(reverse("home")).content.decode()
 
 
