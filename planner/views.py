@@ -34,6 +34,8 @@ def plan_form(request):
     if request.method != "POST":
         initial = {}
         if "profile" in request.GET:
+            if not request.GET["profile"].isdigit():
+                raise Http404
             profile = get_object_or_404(Profile.objects.owned_by(request.user), pk=request.GET["profile"])
             initial = PlanForm.initial_from(profile.profile_data())
         return render(request, "planner/plan_form.html", _form_context(request, PlanForm(initial=initial)))

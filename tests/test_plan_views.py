@@ -286,6 +286,7 @@ def test_signed_in_person_saves_a_profile_and_reopens_it_in_the_form(client, dja
     other = get_user_model().objects.create_user("ed", password="pw-ed-123456")
     client.force_login(other)
     assert client.get(reverse("planner:form") + f"?profile={profile.pk}").status_code == 404
+    assert client.get(reverse("planner:form") + "?profile=abc").status_code == 404
 
 
 def test_lock_without_htmx_redirects_and_the_page_shows_the_meal_locked(client):
