@@ -49,6 +49,8 @@ chromium:
 
 test: install-test chromium
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-test
