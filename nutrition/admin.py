@@ -1,5 +1,6 @@
 """Admin for the food database: what a dietitian curating foods needs, with provenance read-only."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,6 +30,14 @@ class NutrientAmountInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("nutrient")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "nutrient":  # nutrients are reference data: no add/edit/delete buttons on every row
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+        return field
+
 
 class PortionInline(admin.TabularInline):
     model = Portion
@@ -47,7 +56,6 @@ class FoodAdmin(SimpleHistoryAdmin):
     ]  # fmt: skip
     list_select_related = ["food_group"]
     search_fields = ["name", "source_id", "source_description"]
-    filter_horizontal = ["allergens"]
     inlines = [NutrientAmountInline, PortionInline]
     actions = ["mark_reviewed", "mark_needs_review"]
     fieldsets = [
@@ -55,6 +63,11 @@ class FoodAdmin(SimpleHistoryAdmin):
         ("Aggravates RLS", {"fields": ["contains_caffeine", "contains_alcohol"]}),
         ("Provenance", {"fields": [*PROVENANCE_FIELDS, "updated_at"]}),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "allergens":  # eight of them: tick boxes beat a two-pane selector
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # A new food needs its source typed in; after that the provenance is fixed.
