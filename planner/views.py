@@ -111,7 +111,7 @@ def plan_regenerate(request, key):
     record.document = generate_plan(profile, seed=record.seed, days=days, locked=record.locked_meals())
     plan_store.put_plan(request, record)
     messages.success(request, "A new plan, keeping the meals you locked.")
-    return redirect(record_url(record))
+    return HttpResponseClientRedirect(record_url(record)) if request.htmx else redirect(record_url(record))
 
 
 def plan_shopping(request, key):

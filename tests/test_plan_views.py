@@ -190,6 +190,9 @@ def test_locked_meal_is_kept_when_the_plan_is_regenerated(client):
     after = draft(client, url)["document"]
     assert after["days"][0]["meals"][2]["meal_id"] == before["days"][0]["meals"][2]["meal_id"]
     assert draft(client, url)["seed"] == 1
+    again = client.post(reverse("planner:regenerate", args=[key]), **HX)
+    assert again.status_code == 200 and again["HX-Redirect"] == url
+    assert draft(client, url)["document"]["days"][0]["meals"][2]["meal_id"] == before["days"][0]["meals"][2]["meal_id"]
 
 
 def test_shopping_list_sums_each_food_over_the_days_by_group(client):
