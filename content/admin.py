@@ -4,15 +4,15 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import Article, ArticleSource, SitePage
 
 
-class ArticleSourceInline(admin.TabularInline):
+class ArticleSourceInline(admin.StackedInline):
     model = ArticleSource
     extra = 1
-    fields = ["position", "authors", "title", "publisher", "year", "url"]
+    fields = [("position", "year"), "authors", "title", ("publisher", "url")]
 
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "slug", "is_published", "published_at", "updated_at", "author", "source_count"]
+    list_display = ["title", "is_published", "published_at", "updated_at", "source_count"]
     list_filter = ["is_published", "published_at", "updated_at"]
     search_fields = ["title", "slug", "summary", "body", "author"]
     prepopulated_fields = {"slug": ["title"]}
