@@ -123,7 +123,7 @@ class SparseMilp:
         self.lo.append(lo)
         self.hi.append(hi)
 
-    def solve(self, time_limit: float, relax: bool = False, fix: np.ndarray | None = None):
+    def solve(self, time_limit: float, relax: bool = False, fix: np.ndarray | None = None, nodes: int | None = None):
         c = np.concatenate(self.cost)
         integrality = np.zeros(self.n) if relax else np.concatenate(self.integer)
         ub = np.concatenate(self.upper)
@@ -146,6 +146,8 @@ class SparseMilp:
             "mip_abs_gap": MIP_REL_GAP,
             "mip_detect_symmetry": False,
         }
+        if nodes is not None:
+            options["node_limit"] = nodes
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
             return milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=constraints, options=options)
