@@ -125,3 +125,8 @@ def test_editor_sees_who_changed_an_article_in_its_history(editor_client):
     assert response.status_code == 200
     assert article.history.count() == 2
     assert article.history.first().history_user.is_staff
+
+
+def test_editor_cannot_use_the_dietitian_workspace(editor_client):
+    assert editor_client.get(reverse("workspace:home")).status_code == 403
+    assert editor_client.get(reverse("workspace:food_list")).status_code == 403
