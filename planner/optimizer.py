@@ -174,7 +174,7 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
         notes.append(f"Energy could not stay within ±{p.energy_tolerance:.0%} of the target on day(s) {days}.")
     if infeasible:
         days = ", ".join(str(d + 1) for d in infeasible)
-        notes.append(f"No plan respects the upper limits on day(s) {days}; those days hold only kept meals.")
+        notes.append(f"No plan keeping the upper limits was found for day(s) {days}; those days hold only kept meals.")
     meals = tuple(PlannedMeal(d, s, p.slots[s], meal_id, scale) for (d, s), (meal_id, scale) in sorted(chosen.items()))
     status = (
         "infeasible"
