@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from . import selectors
 from .models import DIET_CHOICES, Food
@@ -40,8 +41,11 @@ def food_list(request):
         "targets": targets,
         "rich_share": round(selectors.RICH_SHARE * 100),
     }
-    template = "nutrition/food_list.html#results" if request.htmx else "nutrition/food_list.html"
-    return render(request, template, context)
+    # A history restore (back button after a pushed URL) needs the whole page, not the fragment.
+    fragment = request.htmx and not request.htmx.history_restore_request
+    response = render(request, "nutrition/food_list.html#results" if fragment else "nutrition/food_list.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def food_detail(request, pk):

@@ -37,6 +37,12 @@ def test_live_search_returns_only_the_results_fragment(client):
     assert "<html" in full and food_names(full) == names
 
 
+def test_back_button_history_restore_gets_the_whole_page(client):
+    response = client.get(reverse("food_list"), {"q": "lentil"}, HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HX)
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
 def test_filter_by_group_and_diet(client):
     legumes = client.get(reverse("food_list"), {"group": "1600"}).content.decode()
     ids = [int(i) for i in re.findall(r'<td><a href="/foods/(\d+)/">', legumes)]
