@@ -120,6 +120,8 @@ class PlanForm(forms.Form):
         self.fields["sex"].error_messages["required"] = "Sex is required"
         for name in NUMBER_FIELDS + LAB_FIELDS:
             self.fields[name].widget.attrs.update({"inputmode": "decimal"})
+        for name in VALIDATED_FIELDS:
+            self.fields[name].widget.attrs["aria-describedby"] = f"error-{name}"  # the message beside the field
 
     @property
     def lab_fields(self):

@@ -95,6 +95,7 @@ def test_validate_endpoint_rerenders_only_that_field(client):
         assert response.status_code == 200
         assert body.strip().startswith('<div class="field has-error" id="field-age"')
         assert "Age must be between 1 and 120" in body
+        assert 'aria-describedby="error-age"' in body and '<p class="field-error" id="error-age"' in body
         assert "<html" not in body and "field-sex" not in body
 
 
