@@ -1,0 +1,213 @@
+"""Who may reach what: every named URL, walked as six kinds of visitor.
+
+The matrix below is the specification. Each row names a URL, how to build its arguments from real
+objects, and the status each visitor gets on GET. A URL added to the URLconf without a row here fails
+`test_every_named_url_has_a_row`, so no page ships without someone deciding who may see it.
+
+Visitors: anon (signed out), owner (owns the saved plan and profile), other (another signed-in
+person), dietitian (Dietitian group), editor (Editors group), admin (superuser).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from content.models import Article
+from nutrition.models import Food
+from planner.models import Meal, Plan, Profile
+from planner.profiles import parse_profile
+from planner.services import generate_plan
+
+ROLES = ("anon", "owner", "other", "dietitian", "editor", "admin")
+LOGIN = "login"  # a redirect to the sign-in page
+
+# status for: anon, owner, other, dietitian, editor, admin
+PUBLIC = (200, 200, 200, 200, 200, 200)
+WORKSPACE = (LOGIN, 403, 403, 200, 403, 200)
+SIGNED_IN = (LOGIN, 200, 200, 200, 200, 200)
+OWNER_ONLY = (404, 200, 404, 404, 404, 404)
+OWNER_POST_ONLY = (LOGIN, 405, 405, 405, 405, 405)
+POST_ONLY = (405,) * 6
+WORKSPACE_POST_ONLY = (LOGIN, 403, 403, 405, 403, 405)
+SAVE_DRAFT = (LOGIN, 404, 404, 404, 404, 404)  # saving needs an account, and the draft must be in your session
+
+
+def draft_plan_key(w):
+    return "draft-0123456789abcdef"
+
+
+MATRIX: dict[str, tuple[callable, tuple]] = {
+    # name: (kwargs builder, expected statuses by role)
+    "home": (lambda w: {}, PUBLIC),
+    "food_list": (lambda w: {}, PUBLIC),
+    "food_detail": (lambda w: {"pk": w["food"].pk}, PUBLIC),
+    "planner:form": (lambda w: {}, PUBLIC),
+    "planner:validate": (lambda w: {"name": "age"}, POST_ONLY),
+    "planner:saved": (lambda w: {}, SIGNED_IN),
+    "planner:rename": (lambda w: {"kind": "plan", "pk": w["plan"].pk}, OWNER_POST_ONLY),
+    "planner:delete": (lambda w: {"kind": "plan", "pk": w["plan"].pk}, OWNER_POST_ONLY),
+    "planner:detail": (lambda w: {"key": str(w["plan"].pk)}, OWNER_ONLY),
+    "planner:swap": (lambda w: {"key": str(w["plan"].pk), "day": 1, "slot": 0}, POST_ONLY),
+    "planner:lock": (lambda w: {"key": str(w["plan"].pk), "day": 1, "slot": 0}, POST_ONLY),
+    "planner:regenerate": (lambda w: {"key": str(w["plan"].pk)}, POST_ONLY),
+    "planner:shopping": (lambda w: {"key": str(w["plan"].pk)}, OWNER_ONLY),
+    "planner:export": (lambda w: {"key": str(w["plan"].pk), "fmt": "csv"}, OWNER_ONLY),
+    "planner:save": (lambda w: {"key": draft_plan_key(w)}, SAVE_DRAFT),
+    "content:article_list": (lambda w: {}, PUBLIC),
+    "content:article_detail": (lambda w: {"slug": w["article"].slug}, PUBLIC),
+    "pages:about": (lambda w: {}, PUBLIC),
+    "pages:privacy": (lambda w: {}, PUBLIC),
+    "pages:disclaimer": (lambda w: {}, PUBLIC),
+    "pages:page": (lambda w: {"slug": "about"}, PUBLIC),
+    "accounts:signup": (lambda w: {}, PUBLIC),
+    "accounts:login": (lambda w: {}, PUBLIC),
+    "accounts:logout": (lambda w: {}, POST_ONLY),
+    "accounts:password_reset": (lambda w: {}, PUBLIC),
+    "accounts:password_reset_done": (lambda w: {}, PUBLIC),
+    "accounts:password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "bad-token"}, PUBLIC),
+    "accounts:password_reset_complete": (lambda w: {}, PUBLIC),
+    "workspace:home": (lambda w: {}, WORKSPACE),
+    "workspace:food_list": (lambda w: {}, WORKSPACE),
+    "workspace:food_edit": (lambda w: {"pk": w["food"].pk}, WORKSPACE),
+    "workspace:amount_edit": (lambda w: {"pk": w["food"].pk, "code": "iron_mg"}, WORKSPACE),
+    "workspace:food_history": (lambda w: {"pk": w["food"].pk}, WORKSPACE),
+    "workspace:food_revert": (lambda w: {"pk": w["food"].pk}, WORKSPACE_POST_ONLY),
+    "workspace:food_options": (lambda w: {}, WORKSPACE),
+    "workspace:meal_list": (lambda w: {}, WORKSPACE),
+    "workspace:meal_new": (lambda w: {}, WORKSPACE),
+    "workspace:meal_edit": (lambda w: {"pk": w["meal"].pk}, WORKSPACE),
+    "workspace:meal_totals": (lambda w: {"pk": w["meal"].pk}, WORKSPACE_POST_ONLY),
+    "workspace:meal_new_totals": (lambda w: {}, WORKSPACE_POST_ONLY),
+    "workspace:meal_reviewed": (lambda w: {"pk": w["meal"].pk}, WORKSPACE_POST_ONLY),
+    "workspace:meal_history": (lambda w: {"pk": w["meal"].pk}, WORKSPACE),
+    "workspace:meal_revert": (lambda w: {"pk": w["meal"].pk}, WORKSPACE_POST_ONLY),
+    "workspace:review": (lambda w: {}, WORKSPACE),
+    "workspace:import_list": (lambda w: {}, WORKSPACE),
+    "workspace:import_foods": (lambda w: {}, WORKSPACE),
+    "workspace:import_foods_confirm": (lambda w: {}, WORKSPACE_POST_ONLY),
+    "workspace:import_fdc": (lambda w: {}, WORKSPACE_POST_ONLY),
+}
+
+
+def named_urls() -> list[str]:
+    """Every named URL outside the Django admin (whose own permission system is tested by Django)."""
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = pattern.namespace or namespace
+                if namespace and pattern.namespace:
+                    inner = f"{namespace}:{pattern.namespace}"
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def test_every_named_url_has_a_row():
+    missing = [name for name in named_urls() if name not in MATRIX]
+    stale = [name for name in MATRIX if name not in named_urls()]
+    assert missing == [], f"URLs without a row in the permission matrix: {missing}"
+    assert stale == [], f"rows for URLs that no longer exist: {stale}"
+
+
+PROFILE = {"age": 35, "sex": "female", "weight_kg": 62, "height_cm": 165, "diet": "vegetarian", "days": 1}
+
+
+@functools.cache
+def one_day_plan() -> dict:
+    """Solved once per run: the matrix is about access, not about the plan."""
+    return generate_plan(parse_profile(PROFILE), seed=1)
+
+
+@pytest.fixture
+def world(db):
+    def person(username, group=None, **extra):
+        user = User.objects.create_user(username, f"{username}@example.org", "a-long-Passw0rd!", **extra)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    owner = person("owner")
+    users = {
+        "owner": owner,
+        "other": person("other"),
+        "dietitian": person("dietitian", "Dietitian"),
+        "editor": person("editor", "Editors", is_staff=True),
+        "admin": person("admin", is_staff=True, is_superuser=True),
+    }
+    document = one_day_plan()
+    plan = Plan.objects.create(owner=owner, name="My week", profile_data=PROFILE, document=document, seed=1)
+    profile = Profile.objects.create(owner=owner, name="Me", age=35, sex="female", weight_kg=62, height_cm=165)
+    return {
+        "users": users,
+        "plan": plan,
+        "profile": profile,
+        "food": Food.objects.get(source="usda-sr26", source_id="16070"),
+        "meal": Meal.objects.active().first(),
+        "article": Article.objects.published().first(),
+    }
+
+
+def client_for(world, role) -> Client:
+    client = Client(raise_request_exception=False)
+    if role != "anon":
+        client.force_login(world["users"][role])
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_visitors_get_exactly_the_expected_status(world, name):
+    build, expected = MATRIX[name]
+    url = reverse(name, kwargs=build(world))
+    got = {}
+    for role in ROLES:
+        response = client_for(world, role).get(url)
+        status = response.status_code
+        if status == 302 and "/accounts/login/" in response.get("Location", ""):
+            status = LOGIN
+        got[role] = status
+    assert got == dict(zip(ROLES, expected, strict=True)), url
+
+
+def test_no_one_renames_or_deletes_another_persons_plan_or_profile(world):
+    other = client_for(world, "other")
+    for kind, obj in (("plan", world["plan"]), ("profile", world["profile"])):
+        rename = other.post(reverse("planner:rename", kwargs={"kind": kind, "pk": obj.pk}), {"name": "Mine now"})
+        delete = other.post(reverse("planner:delete", kwargs={"kind": kind, "pk": obj.pk}))
+        assert rename.status_code == 404 and delete.status_code == 404
+        obj.refresh_from_db()
+        assert obj.name != "Mine now"
+
+
+def test_no_one_swaps_locks_or_regenerates_another_persons_plan(world):
+    other = client_for(world, "other")
+    key = str(world["plan"].pk)
+    before = Plan.objects.get(pk=key).document
+    for name, kwargs in (
+        ("planner:swap", {"key": key, "day": 1, "slot": 0}),
+        ("planner:lock", {"key": key, "day": 1, "slot": 0}),
+        ("planner:regenerate", {"key": key}),
+    ):
+        assert other.post(reverse(name, kwargs=kwargs)).status_code == 404
+    assert Plan.objects.get(pk=key).document == before
+
+
+def test_htmx_posts_without_the_csrf_token_are_refused(world):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(world["users"]["owner"])
+    url = reverse("planner:swap", kwargs={"key": str(world["plan"].pk), "day": 1, "slot": 0})
+    refused = client.post(url, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 403
+    page = client.get(reverse("planner:detail", kwargs={"key": str(world["plan"].pk)}))
+    token = page.cookies["csrftoken"].value
+    accepted = client.post(url, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
+    assert accepted.status_code == 200
