@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+import pandas as pd
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from nutrition.exports import export_foods
 from nutrition.models import Food, NutrientAmount
 from nutrition.templatetags.nutrition_tags import amount_display
 from planner.models.meals import Meal, MealIngredient
@@ -154,3 +158,12 @@ def test_meal_grams_can_be_reverted_to_an_earlier_version(signed_in, meal, foods
         reverse("workspace:meal_revert", args=[meal.pk]), {"at": versions[1].at.isoformat(), "change_reason": "Too big"}
     )
     assert meal.ingredients.get().grams == 100
+
+
+def test_a_food_changed_by_a_spreadsheet_import_puts_its_meals_up_for_review(signed_in, meal, foods, tmp_path):
+    frame = pd.read_csv(io.StringIO(export_foods("csv", Food.objects.filter(pk=foods[0].pk))), dtype=str)
+    frame.loc[0, "iron_mg"] = "1.75"
+    frame.to_csv(tmp_path / "foods.csv", index=False)
+    call_command("import_foods", str(tmp_path / "foods.csv"), stdout=io.StringIO())
+    listed = dict(signed_in.get(reverse("workspace:review")).context["meals"])
+    assert listed[meal] == [foods[0]]
