@@ -55,7 +55,8 @@ def _choices(values):
 
 
 def _range_message(label: str, low, high) -> str:
-    return f"{label} must be between {low:g} and {high:g}"
+    """For min/max errors, which Django %-formats with the limit: a "%" in a label must be doubled."""
+    return f"{label} must be between {low:g} and {high:g}".replace("%", "%%")
 
 
 def _number_field(name: str) -> forms.Field:
