@@ -19,6 +19,28 @@ class MealAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MealIngredientInline]
+    actions = ["mark_reviewed", "deactivate"]
+
+    @admin.action(description="Mark selected meals as reviewed", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        for meal in queryset.filter(needs_review=True):
+            meal.needs_review = False
+            meal.save(update_fields=["needs_review", "updated_at"])  # one save each, so history records it
+
+    @admin.action(description="Deactivate selected meals (never planned)", permissions=["change"])
+    def deactivate(self, request, queryset):
+        for meal in queryset.filter(is_active=True):
+            meal.is_active = False
+            meal.save(update_fields=["is_active", "updated_at"])
+
+
+@admin.register(MealIngredient)
+class MealIngredientAdmin(SimpleHistoryAdmin):
+    list_display = ["meal", "food", "grams", "order"]
+    list_filter = ["meal__slot"]
+    list_select_related = ["meal", "food"]
+    search_fields = ["meal__name", "food__name"]
+    autocomplete_fields = ["meal", "food"]
 
 
 @admin.register(Profile)
