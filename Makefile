@@ -31,7 +31,7 @@ migrate: install
 
 # Fixtures use natural keys, so one loaddata call takes them in any order.
 fixtures: migrate
-	$(PY) manage.py loaddata fixtures/*.json
+	$(PY) manage.py load_reference_data
 
 run: fixtures
 	@echo "Serving Restful Plate on http://127.0.0.1:$(PORT)/"
