@@ -21,3 +21,20 @@ def sr_dir() -> Path:
     path = Path(settings.USDA_SR_DIR)
     assert (path / "ABBREV.txt").exists(), f"USDA SR26 files not found in {path}"
     return path
+
+
+@pytest.fixture
+def dietitian(django_user_model):
+    """A member of the Dietitian group (made by the workspace's data migration)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("dana")
+    user.groups.add(Group.objects.get(name="Dietitian"))
+    return user
+
+
+@pytest.fixture
+def signed_in(client, dietitian):
+    """The test client, signed in as a dietitian."""
+    client.force_login(dietitian)
+    return client

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from nutrition.models import Food
@@ -14,13 +13,6 @@ GRANTED = [
     for model in ("food", "portion", "nutrientamount", "importbatch")
     for action in ("add", "change")
 ] + [f"planner.{action}_{model}" for model in ("meal", "mealingredient") for action in ("add", "change")]
-
-
-@pytest.fixture
-def dietitian(django_user_model):
-    user = django_user_model.objects.create_user("dana")
-    user.groups.add(Group.objects.get(name="Dietitian"))
-    return user
 
 
 @pytest.fixture

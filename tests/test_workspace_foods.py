@@ -6,15 +6,8 @@ import pytest
 from django.urls import reverse
 
 from nutrition.models import RLS_NUTRIENTS, Food, NutrientAmount
-from tests.test_workspace_access import dietitian  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(client, dietitian):  # noqa: F811
-    client.force_login(dietitian)
-    return client
 
 
 @pytest.fixture

@@ -12,15 +12,8 @@ from django.urls import reverse
 from nutrition.exports import export_foods
 from nutrition.models import Food, ImportBatch, NutrientAmount
 from tests.test_import_fdc import fdc  # noqa: F401 - the stand-in FDC server
-from tests.test_workspace_access import dietitian  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(client, dietitian):  # noqa: F811
-    client.force_login(dietitian)
-    return client
 
 
 @pytest.fixture

@@ -14,15 +14,8 @@ from nutrition.exports import export_foods
 from nutrition.models import Food, NutrientAmount
 from nutrition.templatetags.nutrition_tags import amount_display
 from planner.models.meals import Meal, MealIngredient
-from tests.test_workspace_access import dietitian  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def signed_in(client, dietitian):  # noqa: F811
-    client.force_login(dietitian)
-    return client
 
 
 @pytest.fixture
