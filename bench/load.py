@@ -105,7 +105,7 @@ def main() -> None:
     try:
         manage(env, "migrate", "--noinput")
         manage(env, "createcachetable")
-        manage(env, "loaddata", *sorted(str(p) for p in (ROOT / "fixtures").glob("*.json")))
+        manage(env, "load_reference_data")
         manage(env, "collectstatic", "--noinput")
         food_ids = [int(x) for x in subprocess.run(
             ["psql", env["DATABASE_URL"], "-Atc", "select id from nutrition_food"],

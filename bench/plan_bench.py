@@ -99,7 +99,7 @@ def main() -> None:
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
-    call_command("loaddata", *sorted(str(p) for p in (ROOT / "fixtures").glob("*.json")), verbosity=0)
+    call_command("load_reference_data", verbosity=0)
 
     seconds, cpu_seconds, gaps, week_gaps, statuses = [], [], [], [], {}
     load_before = os.getloadavg()

@@ -6,13 +6,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-FIXTURES = sorted(str(p) for p in (Path(settings.BASE_DIR) / "fixtures").glob("*.json"))
-
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("loaddata", *FIXTURES, verbosity=0)
+        call_command("load_reference_data", force=True, verbosity=0)
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,6 @@ from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 from pytest_django.plugin import blocking_manager_key
 
-from tests.conftest import FIXTURES
-
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the tests are still synchronous.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -36,7 +34,7 @@ def pytest_runtest_teardown(item, nextitem):
     # After the flush; not after the last test, when the test database is already gone.
     if nextitem is not None:
         with item.config.stash[blocking_manager_key].unblock():
-            call_command("loaddata", *FIXTURES, verbosity=0)
+            call_command("load_reference_data", force=True, verbosity=0)
 
 
 @pytest.fixture(scope="session")
