@@ -167,6 +167,11 @@ else:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Plan generation on a worker queue (RQ on Redis; `manage.py plan_worker` runs it) so that solves never hold a web
+# worker. On whenever REDIS_URL is set; PLAN_QUEUE=0/1 overrides. Without it plans are generated in the request.
+PLAN_QUEUE = env_bool("PLAN_QUEUE", bool(REDIS_URL))
+PLAN_QUEUE_NAME = os.environ.get("PLAN_QUEUE_NAME", "plans")
+
 # Content-Security-Policy: everything from this origin, no inline scripts or styles anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -202,6 +207,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Restful Plate 
 # USDA FoodData Central API (used by the FDC importer only).
 FDC_API_URL = os.environ.get("FDC_API_URL", "https://api.nal.usda.gov/fdc").rstrip("/")
 FDC_API_KEY = os.environ.get("FDC_API_KEY", "DEMO_KEY")
+
+# Plan generation: a whole plan gets at most this many seconds of solver time; at the limit the best plan
+# found so far comes back with a note (never a hung worker).
+PLAN_TIME_LIMIT = float(os.environ.get("PLAN_TIME_LIMIT", "8"))
 
 # Where the USDA SR26 ASCII files live: used by the curation command and the tests that check
 # every fixture value against the source. Not part of the project; see README.

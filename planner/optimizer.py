@@ -34,6 +34,7 @@ from .plan_model import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, Week, build_block, 
 # limited to its root node (cuts and heuristics, ~0.3-0.5 s): a better plan or a tighter bound.
 WIDEN_GAP = 0.10
 WIDE_NODES = 1
+TIME_LIMIT = 1  # scipy.optimize.milp status: iteration or time limit reached
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,10 @@ class PlanSolution:
 
 
 def _solve_day(week: Week, d: int, fixed: dict[int, list[int]], limit: float):
-    """(block, result, LP bound, hard energy?, timed out?) for day d, or None when no plan keeps the hard rules.
+    """((block, result, LP bound, hard energy?), timed out?) for day d; the first part is None when no plan was found.
+
+    "Timed out" means some solve stopped at the time limit: then a missing plan (or a relaxed energy band) says
+    that time ran out, not that the hard rules cannot be kept.
 
     The day's LP relaxation (milliseconds) gives the bound and its support. The MILP then runs over the
     meals the LP uses plus the most nutrient-dense one per slot: a restricted master, ~5x faster than
@@ -100,12 +104,14 @@ def _solve_day(week: Week, d: int, fixed: dict[int, list[int]], limit: float):
     meal runs too (root node only); its dual bound then tightens the day's bound.
     """
     started = time.perf_counter()
+    ran_out = False
     for hard_energy in (True, False):
         full = build_block(week, [d], fixed, hard_energy=hard_energy, variety=True)
         if hard_energy and full.energy_blocked:
             continue
         lp = full.model.solve(limit, relax=True)
         if lp.x is None:
+            ran_out |= lp.status == TIME_LIMIT
             continue
         used = lp.x[: len(full.meal)] > 1e-6
         allowed = {}
@@ -115,19 +121,20 @@ def _solve_day(week: Week, d: int, fixed: dict[int, list[int]], limit: float):
             allowed[(d, s)] = set(full.meal[of_slot & used].tolist()) | set(dense)
         restricted = build_block(week, [d], fixed, hard_energy=hard_energy, variety=True, allowed=allowed)
         res = restricted.model.solve(limit)
+        ran_out |= res.x is None and res.status == TIME_LIMIT
         if res.x is None or restricted.empty != full.empty:
             res = None
-        elif _gap(res.fun, lp.fun) <= WIDEN_GAP:
-            return restricted, res, lp.fun, hard_energy, res.status == 1
+        elif _gap(res.fun, lp.fun) <= WIDEN_GAP or limit <= 0:  # past the plan's deadline: no widening
+            return (restricted, res, lp.fun, hard_energy), ran_out or limit <= 0 or res.status == TIME_LIMIT
         # a node limit (not a time cap) keeps the plan the same on a busy machine: same seed, same plan
         whole = full.model.solve(max(limit - (time.perf_counter() - started), 0.05), nodes=WIDE_NODES)
         bound = max(lp.fun, whole.mip_dual_bound if whole.mip_dual_bound is not None else -np.inf)
-        timed_out = whole.status == 1 and (whole.mip_node_count or 0) < WIDE_NODES
+        ran_out |= whole.status == TIME_LIMIT and (whole.mip_node_count or 0) < WIDE_NODES
         if whole.x is not None and (res is None or whole.fun <= res.fun):
-            return full, whole, bound, hard_energy, timed_out
+            return (full, whole, bound, hard_energy), ran_out
         if res is not None:
-            return restricted, res, bound, hard_energy, timed_out
-    return None
+            return (restricted, res, bound, hard_energy), ran_out
+    return None, ran_out
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -145,17 +152,17 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
     notes = list(week.notes)
     fixed = fixed_locks(week)
     chosen: dict[tuple[int, int], tuple[int, float]] = dict(week.locked)
-    gaps, relaxed, infeasible, timed_out, left_out = [0.0], [], [], False, []
+    gaps, relaxed, infeasible, unsolved, timed_out, left_out = [0.0], [], [], [], False, []
     for d in range(p.days):
         limit = (p.time_limit - (time.perf_counter() - started)) / (p.days - d)
-        result = _solve_day(week, d, fixed, limit)
+        result, day_timed_out = _solve_day(week, d, fixed, limit)
+        timed_out |= day_timed_out
         if result is None:
-            infeasible.append(d)
+            (unsolved if day_timed_out else infeasible).append(d)
             continue
-        block, res, bound, hard_energy, day_timed_out = result
+        block, res, bound, hard_energy = result
         if not hard_energy:
             relaxed.append(d)
-        timed_out |= day_timed_out
         gaps.append(_gap(res.fun, bound))
         left_out += block.empty
         picked = np.flatnonzero(res.x[: len(block.meal)] > 0.5)
@@ -175,6 +182,14 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
     if infeasible:
         days = ", ".join(str(d + 1) for d in infeasible)
         notes.append(f"No plan keeping the upper limits was found for day(s) {days}; those days hold only kept meals.")
+    if timed_out:
+        notes.append(
+            f"Time: the planner reached its time limit ({p.time_limit:g} s), so this is the best plan it found in that "
+            "time and may be further from your targets than usual; Regenerate to try again."
+        )
+    if unsolved:
+        days = ", ".join(str(d + 1) for d in unsolved)
+        notes.append(f"Day(s) {days}: time ran out before any meals were found; those days hold only kept meals.")
     meals = tuple(PlannedMeal(d, s, p.slots[s], meal_id, scale) for (d, s), (meal_id, scale) in sorted(chosen.items()))
     status = (
         "infeasible"

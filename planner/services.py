@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from nutrition.models import RLS_NUTRIENTS
 
 from .meal_options import MealRecord, active_meal_records
@@ -198,8 +200,6 @@ def _notes(profile: PlanProfile, inputs: PlanInputs, days: list[dict], unknown, 
             "before midday, and you can leave the caffeinated part out."
         )
     notes.extend(solution.notes)
-    if solution.status == "energy_relaxed":
-        notes.append("Energy: no plan fitted within 10% of your energy target, so that limit was relaxed.")
     notes.append(DISCLAIMER)
     return notes
 
@@ -229,7 +229,13 @@ def generate_plan(
     avoid=frozenset(),
     time_limit: float | None = None,
 ) -> dict:
-    """The plan document for this profile. `locked` maps (day, slot_index), both 0-based, to (meal_id, scale)."""
+    """The plan document for this profile. `locked` maps (day, slot_index), both 0-based, to (meal_id, scale).
+
+    The solver gets `time_limit` seconds (default `settings.PLAN_TIME_LIMIT`); at the limit the best plan found so
+    far comes back, with a note saying so.
+    """
+    if time_limit is None:
+        time_limit = settings.PLAN_TIME_LIMIT
     inputs = plan_inputs(profile, days=days, seed=seed, locked=locked, avoid=avoid, time_limit=time_limit)
     solution = solve_plan(inputs.problem)
     return _document(profile, inputs, solution, seed)

@@ -269,3 +269,22 @@ def test_every_returned_plan_keeps_the_hard_rules(problem):
         filled = {(pm.day, pm.slot_index) for pm in solution.meals}
         missing = {(d, s) for d in range(problem.days) for s in range(len(problem.slots))} - filled
         assert not missing or solution.notes
+
+
+def test_a_plan_cut_short_by_the_time_limit_comes_back_with_a_note_and_keeps_the_hard_rules():
+    problem = make_problem(days=7, time_limit=0.001)
+    solution = solve_plan(problem)
+    assert solution.status in ("time_limit", "energy_relaxed")
+    assert any("reached its time limit (0.001 s)" in note and "best plan it found" in note for note in solution.notes)
+    assert_hard_rules(problem, solution)
+    # every day has its meals, or a note names it as one the time ran out on
+    filled_days = {pm.day for pm in solution.meals}
+    unsolved = [note for note in solution.notes if "time ran out before any meals were found" in note]
+    for d in range(problem.days):
+        assert d in filled_days or (unsolved and str(d + 1) in unsolved[0])
+
+
+def test_a_plan_within_its_time_limit_says_nothing_about_time():
+    solution = solve_plan(make_problem(days=3))
+    assert solution.status in ("optimal", "feasible")
+    assert not any("time limit" in note for note in solution.notes)
