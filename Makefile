@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test migrate fixtures chromium lint bench clean
+.PHONY: run test install install-test migrate fixtures chromium lint bench worker clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -36,6 +36,10 @@ fixtures: migrate
 run: fixtures
 	@echo "Serving Restful Plate on http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Builds queued plans; needed only when REDIS_URL is set (without Redis, plans are built in the web request).
+worker: install
+	$(PY) manage.py plan_worker
 
 # The browser tests drive Debian's Chromium; install it when missing (CI runs as root).
 chromium:
