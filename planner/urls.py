@@ -7,6 +7,7 @@ app_name = "planner"
 urlpatterns = [
     path("", views.plan_form, name="form"),
     path("validate/<str:name>/", views.validate_field, name="validate"),
+    path("wait/<slug:ticket>/", views.plan_wait, name="wait"),
     path("saved/", views.saved, name="saved"),
     path("saved/<str:kind>/<int:pk>/rename/", views.rename, name="rename"),
     path("saved/<str:kind>/<int:pk>/delete/", views.delete, name="delete"),

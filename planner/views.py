@@ -1,7 +1,7 @@
 """Plan builder pages: the form, the plan (with swap, lock and regenerate), shopping list, exports, saved plans.
 
-Views only route: rules live in `forms`/`profiles`, planning in `services`, storage in `plan_store`,
-shaping in `plan_pages`.
+Views only route: rules live in `forms`/`profiles`, planning in `services` (started through `plan_tickets`,
+which queues it via `jobs` when the worker queue is on), storage in `plan_store`, shaping in `plan_pages`.
 """
 
 from django.contrib import messages
@@ -12,17 +12,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import plan_pages, plan_store
+from . import jobs, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
 from .forms import VALIDATED_FIELDS, PlanForm
 from .models import Plan, Profile
 from .profiles import parse_profile
-from .services import generate_plan, swap_meal
+from .services import swap_meal
 
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", table_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", table_xlsx),
 }
+REGENERATED = "A new plan, keeping the meals you locked."
 
 
 def _form_context(request, form):
@@ -48,9 +49,8 @@ def plan_form(request):
         name = request.POST.get("profile_name", "").strip()[:100] or "Me"
         plan_store.save_profile(request.user, name, form.profile.to_dict())
         messages.success(request, f"Profile “{name}” saved.")
-    record = plan_store.new_draft(request, profile_data, generate_plan(form.profile))
-    url = record_url(record)
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    started = plan_tickets.start_new(request, profile_data)
+    return _go(request, _started_url(started))
 
 
 @require_POST
@@ -64,6 +64,14 @@ def validate_field(request, name):
 
 def record_url(record):
     return reverse("planner:detail", args=[record.key])
+
+
+def _started_url(started):
+    return reverse("planner:wait", args=[started.ticket]) if started.ticket else record_url(started.record)
+
+
+def _go(request, url):
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def plan_detail(request, key):
@@ -104,14 +112,31 @@ def plan_lock(request, key, day, slot):
 
 @require_POST
 def plan_regenerate(request, key):
-    record = plan_store.get_plan(request, key)
-    profile = parse_profile(record.profile_data)
-    record.seed += 1
-    days = len(record.document.get("days", [])) or None
-    record.document = generate_plan(profile, seed=record.seed, days=days, locked=record.locked_meals())
-    plan_store.put_plan(request, record)
-    messages.success(request, "A new plan, keeping the meals you locked.")
-    return HttpResponseClientRedirect(record_url(record)) if request.htmx else redirect(record_url(record))
+    started = plan_tickets.start_regenerate(request, plan_store.get_plan(request, key))
+    if started.record:
+        messages.success(request, REGENERATED)
+    return _go(request, _started_url(started))
+
+
+def plan_wait(request, ticket):
+    """A queued plan: 'building' (htmx polls this URL), then off to the plan; or a clear message if it failed."""
+    entry = plan_tickets.entry(request, ticket)
+    if entry is None:
+        raise Http404
+    if "plan" in entry:
+        return _go(request, reverse("planner:detail", args=[entry["plan"]]))
+    state = jobs.job_state(ticket)
+    if state.status == jobs.DONE:
+        record = plan_tickets.finish(request, ticket, state.document)
+        if plan_tickets.is_regenerate(entry):
+            messages.success(request, REGENERATED)
+        return _go(request, record_url(record))
+    if state.status == jobs.WAITING:
+        return render(request, "planner/wait.html#poll" if request.htmx else "planner/wait.html", {"waiting": True})
+    if request.htmx:
+        return HttpResponseClientRedirect(request.path)  # the whole page, with the message
+    status = 503 if state.status == jobs.UNAVAILABLE else 200
+    return render(request, "planner/wait.html", {"problem": state.status}, status=status)
 
 
 def plan_shopping(request, key):

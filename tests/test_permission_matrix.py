@@ -35,6 +35,7 @@ OWNER_POST_ONLY = (LOGIN, 405, 405, 405, 405, 405)
 POST_ONLY = (405,) * 6
 WORKSPACE_POST_ONLY = (LOGIN, 403, 403, 405, 403, 405)
 SAVE_DRAFT = (LOGIN, 404, 404, 404, 404, 404)  # saving needs an account, and the draft must be in your session
+NOT_YOUR_TICKET = (404,) * 6  # a queued plan's ticket works only in the session that made it (test_plan_queue.py)
 
 
 def draft_plan_key(w):
@@ -48,6 +49,7 @@ MATRIX: dict[str, tuple[callable, tuple]] = {
     "food_detail": (lambda w: {"pk": w["food"].pk}, PUBLIC),
     "planner:form": (lambda w: {}, PUBLIC),
     "planner:validate": (lambda w: {"name": "age"}, POST_ONLY),
+    "planner:wait": (lambda w: {"ticket": "0123456789abcdef0123456789abcdef"}, NOT_YOUR_TICKET),
     "planner:saved": (lambda w: {}, SIGNED_IN),
     "planner:rename": (lambda w: {"kind": "plan", "pk": w["plan"].pk}, OWNER_POST_ONLY),
     "planner:delete": (lambda w: {"kind": "plan", "pk": w["plan"].pk}, OWNER_POST_ONLY),
