@@ -1,22 +1,34 @@
-"""Load test: gunicorn with 2 workers on PostgreSQL, 20 concurrent clients for 60 s, run by hand.
+"""Load test: gunicorn with 2 workers on PostgreSQL (and Redis), 20 concurrent clients for 60 s, run by hand.
 
-    .venv/bin/python bench/load.py [--seconds 60] [--clients 20] [--workers 2]
+    .venv/bin/python bench/load.py [--seconds 60] [--clients 20] [--plan-clients 2] [--workers 2] [--no-queue]
 
-It creates a throwaway PostgreSQL database (restful_plate_load), migrates it, loads the fixtures,
-starts gunicorn on 127.0.0.1, drives it from this process with threads over the pages a person
-uses (home, foods search, a food page, the plan form, plan generation), then prints p50/p95/p99
-and errors per kind of request, and drops the database. Only loopback traffic; bounded in time.
+It creates a throwaway PostgreSQL database (restful_plate_load), migrates it, loads the fixtures, starts
+gunicorn on 127.0.0.1 (and, unless --no-queue, one `manage.py plan_worker` on a scratch Redis database), then
+runs the clients for --seconds:
+
+- page clients (all but --plan-clients): `wrk` connections, one wrk per kind of page, over home, a foods search,
+  a food page and the plan form, in the shares of PAGE_SHARES. wrk is a C load generator (Debian package `wrk`),
+  so the clients cost the two shared cores little; Python clients cost about as much CPU as the server.
+- plan clients (--plan-clients): Python threads that each, back to back, open the plan form, submit a random
+  7-day profile and follow it to the finished plan page (polling the wait page when plans go through the queue);
+  the time counted runs from the submit to the plan page.
+
+Every client sends its next request as soon as the last one answers (closed loop, no think time). It prints
+p50/p95/p99 and errors per kind of request, then stops everything and drops the database. Loopback only.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -27,7 +39,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DB_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+LOAD_DB = "restful_plate_load"
+REDIS_URL = "redis://127.0.0.1:6379/13"  # a scratch Redis database, flushed before and after
 SEARCH_TERMS = ["lentil", "spinach", "salmon", "oat", "bean", "milk", "egg", "rice", "kiwi", "tofu", "beef", "seed"]
+PAGE_SHARES = {"home": 4, "search": 6, "food": 5, "plan_form": 3}  # connections out of 18
+GOALS_MS = {"home": 100, "search": 50, "food": 100, "plan_form": 100, "plan": 2000}
 
 
 def psql(sql: str) -> None:
@@ -44,76 +60,105 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-class Client:
-    """One simulated person: cookies (session, CSRF) and a loop of page visits."""
+def split_connections(total: int) -> dict[str, int]:
+    """PAGE_SHARES scaled to `total` connections, at least one per kind."""
+    weight = sum(PAGE_SHARES.values())
+    counts = {kind: max(1, round(total * share / weight)) for kind, share in PAGE_SHARES.items()}
+    while sum(counts.values()) > total and max(counts.values()) > 1:
+        counts[max(counts, key=counts.get)] -= 1
+    while sum(counts.values()) < total:
+        counts[min(counts, key=counts.get)] += 1
+    return counts
 
-    def __init__(self, base: str, food_ids: list[int]):
+
+class PlanClient:
+    """One person generating plans: cookies (session, CSRF), the form, the submit, the wait page, the plan."""
+
+    def __init__(self, base: str):
         self.base = base
-        self.food_ids = food_ids
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
 
-    def get(self, path: str) -> tuple[int, str]:
-        with self.opener.open(self.base + path, timeout=30) as response:
-            return response.status, response.read().decode()
+    def open(self, path_or_request, timeout=60):
+        with self.opener.open(path_or_request, timeout=timeout) as response:
+            return response.status, response.geturl(), response.read().decode()
 
-    def post(self, path: str, data: dict) -> tuple[int, str]:
-        status, page = self.get(path)
+    def plan(self, rng: random.Random) -> float:
+        """Seconds from submitting the form to the plan page; raises on any failure."""
+        status, _, page = self.open(self.base + "/plan/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-        fields = dict(data, csrfmiddlewaretoken=token.group(1) if token else "")
-        body = urllib.parse.urlencode(fields, doseq=True).encode()
-        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
-        with self.opener.open(request, timeout=60) as response:
-            return response.status, response.read().decode()
+        profile = {
+            "age": rng.randint(20, 70), "sex": rng.choice(["female", "male"]), "weight_kg": rng.randint(55, 95),
+            "height_cm": rng.randint(155, 190), "activity": "low",
+            "diet": rng.choice(["omnivore", "pescatarian", "vegetarian", "vegan"]),
+            "life_stage": "none", "days": 7, "csrfmiddlewaretoken": token.group(1) if token else "",
+        }
+        body = urllib.parse.urlencode(profile).encode()
+        request = urllib.request.Request(self.base + "/plan/", data=body, headers={"Referer": self.base + "/plan/"})
+        started = time.perf_counter()
+        status, url, page = self.open(request)
+        while "/plan/wait/" in url and time.perf_counter() - started < 60:  # queued: poll like the page does
+            time.sleep(0.1)
+            status, url, page = self.open(url)
+        elapsed = time.perf_counter() - started
+        if status != 200 or 'id="day-7"' not in page:
+            raise ValueError(f"no 7-day plan at {url} (status {status})")
+        return elapsed
 
-    def visit(self, kind: str, rng: random.Random) -> int:
-        if kind == "home":
-            return self.get("/")[0]
-        if kind == "search":
-            term = rng.choice(SEARCH_TERMS)
-            return self.get(f"/foods/?q={term}")[0]
-        if kind == "food":
-            return self.get(f"/foods/{rng.choice(self.food_ids)}/")[0]
-        if kind == "plan_form":
-            return self.get("/plan/")[0]
-        if kind == "plan":
-            profile = {
-                "age": rng.randint(20, 70), "sex": rng.choice(["female", "male"]), "weight_kg": rng.randint(55, 95),
-                "height_cm": rng.randint(155, 190), "activity": "low",
-                "diet": rng.choice(["omnivore", "pescatarian", "vegetarian", "vegan"]),
-                "life_stage": "none", "days": 7,
-            }
-            return self.post("/plan/", profile)[0]
-        raise ValueError(kind)
+
+def run_wrk(wrk: str, base: str, kind: str, paths: list[str], connections: int, seconds: float, out: dict) -> None:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(paths))
+    try:
+        result = subprocess.run(
+            [wrk, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s",
+             "-s", str(ROOT / "bench" / "wrk_paths.lua"), base, "--", handle.name],
+            capture_output=True, text=True, check=True)
+        out[kind] = json.loads(result.stdout.strip().splitlines()[-1])
+    finally:
+        os.unlink(handle.name)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--plan-clients", type=int, default=2, help="clients that generate plans back to back")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--plan-workers", type=int, default=1, help="plan_worker processes (with the queue)")
+    parser.add_argument("--no-queue", action="store_true", help="generate plans inside the web request")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--plan-share", type=float, default=0.05, help="share of visits that generate a plan")
     args = parser.parse_args()
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("bench/load.py needs wrk: apt-get install wrk")
+    queue = not args.no_queue
 
-    env = dict(os.environ, DATABASE_URL="postgres://postgres@127.0.0.1:5432/restful_plate_load",
+    env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{LOAD_DB}",
                DJANGO_DEBUG="0", DJANGO_SECRET_KEY="load-test-" + "k" * 50, DJANGO_ALLOWED_HOSTS="127.0.0.1",
                DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SESSION_COOKIE_SECURE="0", DJANGO_CSRF_COOKIE_SECURE="0",
                DJANGO_LOG_LEVEL="WARNING", DJANGO_STATIC_ROOT=str(ROOT / "staticfiles"))
-    psql("DROP DATABASE IF EXISTS restful_plate_load")
-    psql("CREATE DATABASE restful_plate_load")
-    server = None
+    if queue:
+        env["REDIS_URL"] = REDIS_URL
+        subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=True, capture_output=True)
+    else:
+        env.pop("REDIS_URL", None)
+    psql(f"DROP DATABASE IF EXISTS {LOAD_DB}")
+    psql(f"CREATE DATABASE {LOAD_DB}")
+    processes: list[subprocess.Popen] = []
     try:
         manage(env, "migrate", "--noinput")
         manage(env, "createcachetable")
         manage(env, "load_reference_data")
         manage(env, "collectstatic", "--noinput")
-        food_ids = [int(x) for x in subprocess.run(
-            ["psql", env["DATABASE_URL"], "-Atc", "select id from nutrition_food"],
-            check=True, capture_output=True, text=True).stdout.split()]
-        server = subprocess.Popen(
+        food_ids = subprocess.run(["psql", env["DATABASE_URL"], "-Atc", "select id from nutrition_food"],
+                                  check=True, capture_output=True, text=True).stdout.split()
+        processes.append(subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
-             "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"],
-            cwd=ROOT, env=env)
+             "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env))
+        if queue:
+            for _ in range(args.plan_workers):
+                processes.append(subprocess.Popen([sys.executable, "manage.py", "plan_worker"], cwd=ROOT, env=env,
+                                                  stdout=subprocess.DEVNULL))
         base = f"http://127.0.0.1:{args.port}"
         for _ in range(100):
             try:
@@ -121,56 +166,70 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
+        # warm each worker (templates, meal cache) so the figures are steady-state
+        warm = PlanClient(base)
+        for _ in range(3):
+            warm.plan(random.Random(0))
+            for path in ("/", "/foods/?q=oat", f"/foods/{food_ids[0]}/", "/plan/"):
+                warm.open(base + path)
 
-        weights = {"home": 0.2, "search": 0.35, "food": 0.25, "plan_form": 0.15 - args.plan_share + 0.05,
-                   "plan": args.plan_share}
-        kinds, shares = zip(*weights.items(), strict=True)
-        timings: dict[str, list[float]] = {k: [] for k in kinds}
-        errors: dict[str, list[str]] = {k: [] for k in kinds}
+        paths = {
+            "home": ["/"],
+            "search": [f"/foods/?q={term}" for term in SEARCH_TERMS],
+            "food": [f"/foods/{pk}/" for pk in food_ids],
+            "plan_form": ["/plan/"],
+        }
+        connections = split_connections(args.clients - args.plan_clients)
+        page_results: dict[str, dict] = {}
+        plan_times: list[float] = []
+        plan_errors: list[str] = []
         lock = threading.Lock()
         deadline = time.monotonic() + args.seconds
 
-        def run(seed: int) -> None:
-            rng = random.Random(seed)
-            client = Client(base, food_ids)
+        def plan_loop(seed: int) -> None:
+            rng, client = random.Random(seed), PlanClient(base)
             while time.monotonic() < deadline:
-                kind = rng.choices(kinds, shares)[0]
-                start = time.perf_counter()
                 try:
-                    status = client.visit(kind, rng)
-                    problem = None if status == 200 else f"status {status}"
+                    elapsed, problem = client.plan(rng), None
                 except (urllib.error.URLError, OSError, ValueError) as error:
-                    problem = str(error)
-                elapsed = time.perf_counter() - start
+                    elapsed, problem = None, str(error)
                 with lock:
-                    timings[kind].append(elapsed)
                     if problem:
-                        errors[kind].append(problem)
+                        plan_errors.append(problem)
+                    else:
+                        plan_times.append(elapsed)
 
-        threads = [threading.Thread(target=run, args=(i,)) for i in range(args.clients)]
+        threads = [threading.Thread(target=run_wrk, args=(wrk, base, kind, paths[kind], n, args.seconds,
+                                                          page_results)) for kind, n in connections.items()]
+        threads += [threading.Thread(target=plan_loop, args=(i,)) for i in range(args.plan_clients)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
 
-        print(f"gunicorn {args.workers} workers, PostgreSQL, {args.clients} clients, {args.seconds:g} s, "
-              f"{os.cpu_count()} cores")
-        print(f"{'request':<10} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-        for kind in kinds:
-            values = timings[kind]
-            if not values:
-                continue
-            ms = [v * 1000 for v in values]
-            print(f"{kind:<10} {len(ms):>6} {statistics.median(ms):>8.1f} {percentile(ms, 95):>8.1f} "
-                  f"{percentile(ms, 99):>8.1f} {len(errors[kind]):>7}")
-        for kind, problems in errors.items():
-            for problem in sorted(set(problems))[:3]:
-                print(f"  {kind}: {problem}")
+        mode = f"plans on the queue ({args.plan_workers} plan_worker)" if queue else "plans in the web request"
+        print(f"gunicorn {args.workers} workers, PostgreSQL, {mode}; {args.clients} clients "
+              f"({', '.join(f'{n} {k}' for k, n in connections.items())}, {args.plan_clients} plan); "
+              f"{args.seconds:g} s; {os.cpu_count()} cores")
+        print(f"{'request':<10} {'count':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
+              f"{'goal p95':>9}")
+        for kind, r in page_results.items():
+            print(f"{kind:<10} {r['count']:>6} {r['count'] / r['seconds']:>7.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
+                  f"{r['p99']:>8.1f} {r['errors'] + r['status_errors']:>7} {GOALS_MS[kind]:>9}")
+        if plan_times:
+            ms = [t * 1000 for t in plan_times]
+            print(f"{'plan':<10} {len(ms):>6} {len(ms) / args.seconds:>7.2f} {statistics.median(ms):>8.1f} "
+                  f"{percentile(ms, 95):>8.1f} {percentile(ms, 99):>8.1f} {len(plan_errors):>7} {GOALS_MS['plan']:>9}")
+        for problem in sorted(set(plan_errors))[:3]:
+            print(f"  plan: {problem}")
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        psql("DROP DATABASE IF EXISTS restful_plate_load")
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        psql(f"DROP DATABASE IF EXISTS {LOAD_DB}")
+        if queue:
+            subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], capture_output=True)
 
 
 if __name__ == "__main__":
