@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_save
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
 # Diets from most to least restrictive. A food suits its own diet and every looser one.
@@ -131,6 +133,33 @@ class FoodManager(models.Manager.from_queryset(FoodQuerySet)):
         return self.get(source=source, source_id=source_id)
 
 
+class FoodHistoryManager(HistoryManager):
+    """Food history whose every row also records the food's allergens at that moment.
+
+    django-simple-history snapshots `m2m_fields` when it saves one history row, but not in
+    `bulk_history_create` (the importers' bulk writes and `ensure_history_baseline`): without this, a
+    row written in bulk would read as "no allergens" and a revert to it would clear them.
+    """
+
+    def bulk_history_create(self, objs, *args, **kwargs):
+        rows = super().bulk_history_create(objs, *args, **kwargs) or []
+        food_ids = sorted({row.id for row in rows})
+        links: dict[int, list] = {}
+        for start in range(0, len(food_ids), 1000):  # stays under SQLite's limit on query parameters
+            for link in Food.allergens.through.objects.filter(food_id__in=food_ids[start : start + 1000]):
+                links.setdefault(link.food_id, []).append(link)
+        then = self.model.allergens.model
+        then.objects.bulk_create(
+            [
+                then(history=row, id=link.pk, food_id=link.food_id, allergen_id=link.allergen_id)
+                for row in rows
+                for link in links.get(row.id, ())
+            ],
+            batch_size=1000,
+        )
+        return rows
+
+
 class Food(models.Model):
     name = models.CharField(max_length=200, help_text='As a person would write it: "Lentils, boiled".')
     food_group = models.ForeignKey(FoodGroup, on_delete=models.PROTECT, related_name="foods")
@@ -155,7 +184,7 @@ class Food(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = FoodManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=["allergens"], history_manager=FoodHistoryManager)
 
     class Meta:
         ordering = ["name"]
@@ -178,6 +207,16 @@ class Food(models.Model):
     def amounts_by_code(self) -> dict[str, float]:
         """Known amounts per 100 g keyed by nutrient code; a missing key means unknown."""
         return {a.nutrient.code: a.amount for a in self.amounts.all()}
+
+
+def _fixture_allergens_are_not_a_change(sender, instance, raw, **kwargs):
+    """loaddata saves a food raw (no history row) and then sets its allergens on the same object:
+    record no history for that either, so a loaded food has no history until its first real change."""
+    if raw:
+        instance.skip_history_when_saving = True
+
+
+post_save.connect(_fixture_allergens_are_not_a_change, sender=Food, dispatch_uid="food-fixture-allergens")
 
 
 class NutrientAmountManager(models.Manager):

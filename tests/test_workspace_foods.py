@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from nutrition.models import RLS_NUTRIENTS, Food, NutrientAmount
+from nutrition.models import ALLERGENS, RLS_NUTRIENTS, Allergen, Food, NutrientAmount
+from planner.models.meals import Meal
+from planner.profiles import parse_profile
+from planner.services import eligible_meals
 
 pytestmark = pytest.mark.django_db
 
@@ -13,6 +16,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def food():
     return Food.objects.filter(amounts__nutrient__code="iron_mg").order_by("pk").first()
+
+
+def allergen_codes(food):
+    return set(Allergen.objects.filter(foods=food).values_list("code", flat=True))
 
 
 def iron(food):
@@ -156,6 +163,56 @@ def test_food_field_changes_are_diffed_and_reverted(signed_in, food):
     )
     food.refresh_from_db()
     assert food.name == old_name
+
+
+def test_a_food_loaded_from_the_fixtures_has_no_history_until_it_changes(signed_in):
+    food = Food.objects.filter(allergens__isnull=False).order_by("pk").first()
+    page = signed_in.get(reverse("workspace:food_history", args=[food.pk]))
+    assert page.context["versions"] == [] and "No recorded changes yet." in page.content.decode()
+    assert not Food.history.filter(id=food.pk).exists()
+
+
+def test_allergen_changes_are_in_the_history_and_a_revert_restores_them_in_the_food_and_its_meals(
+    signed_in, dietitian  # noqa: F811
+):
+    meal = next(
+        m
+        for m in Meal.objects.active().with_ingredients().order_by("pk")
+        if any(i.food.allergens.all() for i in m.ingredients.all()) and set(ALLERGENS) - m.allergen_codes
+    )
+    food = Food.objects.get(pk=next(i.food_id for i in meal.ingredients.all() if i.food.allergens.all()))
+    before = allergen_codes(food)
+    added = sorted(set(ALLERGENS) - meal.allergen_codes)[0]
+    avoiding_added = parse_profile({"age": 30, "sex": "female", "weight_kg": 62, "height_cm": 166, "exclude": [added]})
+    assert meal.pk in {m.id for m in eligible_meals(avoiding_added)}  # also fills the planner's meal cache
+
+    data = _food_form(food, allergens=[Allergen.objects.get(code=added).pk], change_reason="New label")
+    assert signed_in.post(reverse("workspace:food_edit", args=[food.pk]), data).status_code == 302
+    assert allergen_codes(food) == {added}
+    assert meal.pk not in {m.id for m in eligible_meals(avoiding_added)}
+
+    page = signed_in.get(reverse("workspace:food_history", args=[food.pk]))
+    versions = page.context["versions"]
+    names = dict(Allergen.objects.values_list("code", "name"))
+    old_names, new_name = ", ".join(sorted(names[c] for c in before)), names[added]
+    change = next(c for c in versions[0].changes if c.what == "allergens")
+    assert (change.old, change.new) == (old_names, new_name)
+    assert (versions[0].user, versions[0].reason) == (dietitian, "New label")
+    html = page.content.decode()
+    assert '<th scope="row">allergens</th>' in html and "New label" in html and "dana" in html
+
+    response = signed_in.post(
+        reverse("workspace:food_revert", args=[food.pk]),
+        {"at": versions[1].at.isoformat(), "change_reason": "Wrong label"},
+    )
+    assert response.status_code == 302
+    assert allergen_codes(food) == before
+    assert meal.pk in {m.id for m in eligible_meals(avoiding_added)}
+    assert Meal.objects.get(pk=meal.pk).needs_review
+
+    latest = signed_in.get(reverse("workspace:food_history", args=[food.pk])).context["versions"][0]
+    assert (latest.user, latest.reason) == (dietitian, "Wrong label")
+    assert [(c.what, c.old, c.new) for c in latest.changes] == [("allergens", new_name, old_names)]
 
 
 def test_review_lists_foods_with_an_unknown_rls_value(signed_in, food):

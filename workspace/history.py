@@ -1,9 +1,13 @@
-"""History of a food (its fields, values and portions) or a meal (its fields and ingredients): who changed
-what, when and why, as versions with diffs, and reverting to a version.
+"""History of a food (its fields, allergens, values and portions) or a meal (its fields and ingredients):
+who changed what, when and why, as versions with diffs, and reverting to a version.
 
 A version is one save: the history rows made by the same person with the same reason within a few
-seconds. Reverting restores the state right after that version, recorded as a new change (nothing
-is erased), with its own reason.
+seconds (something changed twice within one version shows once, from first to last). Reverting
+restores the state right after that version, recorded as a new change (nothing is erased), with its
+own reason.
+
+A meal's allergens, diets and aggravators are derived from its foods, so they have no history of
+their own: reverting a food's allergens changes them in every meal that uses the food.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ from datetime import datetime, timedelta
 from django.db import transaction
 
 from nutrition.importers.food_records import ensure_history_baseline
-from nutrition.models import Food, FoodGroup, Nutrient, NutrientAmount, Portion
+from nutrition.models import Allergen, Food, FoodGroup, Nutrient, NutrientAmount, Portion
 from planner.models.meals import Meal, MealIngredient
 
 from .services import touch_food, with_reason
 
 FOOD_FIELDS = ("name", "food_group_id", "diet", "contains_caffeine", "contains_alcohol", "needs_review")
+# Each Food history row carries the food's allergens at that moment (HistoricalRecords(m2m_fields=...)).
+FoodAllergensThen = Food.history.model.allergens.model
 MEAL_FIELDS = ("name", "slug", "slot", "description", "is_active", "needs_review")
 SAME_SAVE = timedelta(seconds=5)
 
@@ -79,19 +85,37 @@ def _group(events) -> list[Version]:
             and at - last.at <= SAME_SAVE
         )
         if same:
-            last.changes += changes
+            _merge(last.changes, changes)
             last.at = at
         else:
             versions.append(
                 Version(at, record.history_user, record.history_user_id, record.history_change_reason or "", changes)
             )
-    return list(reversed(versions))
+    return [version for version in reversed(versions) if version.changes]
+
+
+def _merge(changes: list[Change], later: list[Change]) -> None:
+    """Add a later row's changes to a version's: one thing changed twice (allergens set as a removal and an
+    addition) shows once, from its first old to its last new value, and not at all if that is no change."""
+    for change in later:
+        earlier = next((c for c in changes if c.what == change.what), None)
+        if earlier is None:
+            changes.append(change)
+        else:
+            earlier.new = change.new
+    changes[:] = [c for c in changes if c.old != c.new]
 
 
 def food_versions(food: Food) -> list[Version]:
     groups = dict(FoodGroup.objects.values_list("pk", "name"))
     nutrients = {n.pk: n for n in Nutrient.objects.all()}
     order = ("history_date", "history_id")
+    names = dict(Allergen.objects.values_list("pk", "name"))
+    allergens_then: dict[int, list[str]] = {}
+    for history_id, allergen_id in FoodAllergensThen.objects.filter(food_id=food.pk).values_list(
+        "history_id", "allergen_id"
+    ):
+        allergens_then.setdefault(history_id, []).append(names.get(allergen_id, f"allergen {allergen_id}"))
 
     def describe_food(_, before, after):
         for name in FOOD_FIELDS:
@@ -99,6 +123,12 @@ def food_versions(food: Food) -> list[Version]:
             if name == "food_group_id":
                 old, new, name = groups.get(old, old), groups.get(new, new), "food_group"
             yield name.replace("_", " "), old, new
+        yield "allergens", allergens_of(before), allergens_of(after)
+
+    def allergens_of(record):
+        if record is None:
+            return None
+        return ", ".join(sorted(allergens_then.get(record.history_id, []))) or "none"
 
     def describe_amount(nutrient_id, before, after):
         n = nutrients[nutrient_id]
@@ -166,6 +196,8 @@ def revert_food(food: Food, at: datetime, *, user, reason: str) -> None:
         for name in FOOD_FIELDS:
             setattr(food, name, getattr(record, name))
         with_reason(food, user, reason).save()
+        # Changed allergens get history rows of their own, with the same who and why.
+        food.allergens.set(record.allergens.values_list("allergen_id", flat=True))
     amounts = _state_at(NutrientAmount.history.filter(food_id=food.pk), at, lambda r: r.nutrient_id)
     current = {a.nutrient_id: a for a in food.amounts.all()}
     for nutrient_id, then in amounts.items():
