@@ -153,6 +153,23 @@ def test_meal_grams_can_be_reverted_to_an_earlier_version(signed_in, meal, foods
     assert meal.ingredients.get().grams == 100
 
 
+def test_a_revert_brings_back_a_removed_ingredient_and_removes_an_added_one(signed_in, meal, foods, dietitian):
+    first, second = foods
+    signed_in.post(reverse("workspace:meal_edit", args=[meal.pk]), meal_data(meal, [(second, 80)], reason="Swap"))
+    assert list(meal.ingredients.values_list("food_id", "grams")) == [(second.pk, 80)]
+    versions = signed_in.get(reverse("workspace:meal_history", args=[meal.pk])).context["versions"]
+    signed_in.post(
+        reverse("workspace:meal_revert", args=[meal.pk]), {"at": versions[1].at.isoformat(), "change_reason": "Undo"}
+    )
+    assert list(meal.ingredients.values_list("food_id", "grams", "order")) == [(first.pk, 100, 0)]
+    latest = signed_in.get(reverse("workspace:meal_history", args=[meal.pk])).context["versions"][0]
+    assert (latest.user, latest.reason) == (dietitian, "Undo")
+    assert {(c.what, c.old, c.new) for c in latest.changes} == {
+        (first.name, "not in the meal", "100 g"),
+        (second.name, "80 g", "not in the meal"),
+    }
+
+
 def test_a_food_changed_by_a_spreadsheet_import_puts_its_meals_up_for_review(signed_in, meal, foods, tmp_path):
     frame = pd.read_csv(io.StringIO(export_foods("csv", Food.objects.filter(pk=foods[0].pk))), dtype=str)
     frame.loc[0, "iron_mg"] = "1.75"

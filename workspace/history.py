@@ -170,15 +170,15 @@ def meal_versions(meal: Meal) -> list[Version]:
     return _group(events)
 
 
-def _state_at(history, at, key):
-    """key -> the history row in force at `at`, or None where the object did not exist then.
+def _state_at(history, at, key: str):
+    """The value of `key` -> the history row in force at `at`, or None where the object did not exist then.
 
     An object whose first row is a change (not a creation) existed before its history began: with
     nothing recorded at `at`, it is left as it is (key absent from the result).
     """
     state, first = {}, {}
     for record in history.order_by("history_date", "history_id"):
-        k = key(record)
+        k = getattr(record, key)
         first.setdefault(k, record)
         if record.history_date <= at:
             state[k] = None if record.history_type == "-" else record
@@ -188,63 +188,82 @@ def _state_at(history, at, key):
     return state
 
 
+def _restore_fields(obj, fields, at, *, user, reason):
+    """Give `obj` its `fields` as they were right after `at`, saved as a change; returns the history row
+    it took them from, or None when `obj` has no history that old (then it is left as it is)."""
+    model = type(obj)
+    record = model.history.filter(id=obj.pk, history_date__lte=at).order_by("-history_date", "-history_id").first()
+    if record is not None:
+        ensure_history_baseline(model, obj.pk)
+        for name in fields:
+            setattr(obj, name, getattr(record, name))
+        with_reason(obj, user, reason).save()
+    return record
+
+
+def _restore_rows(history, current, at, *, key: str, fields: tuple[str, ...], new, user, reason) -> None:
+    """Make an object's child rows (a food's values or portions, a meal's ingredients) what `history` says
+    they were right after `at`: delete, re-create or change each row that differs, as a change.
+
+    `current` are the rows now, `key` the attribute that tells one row from the others of the same
+    object, `fields` the values restored, and `new(k)` makes an empty row for a key that is gone now.
+    """
+    now_by_key = {getattr(row, key): row for row in current}
+    for k, then in _state_at(history, at, key).items():
+        now = now_by_key.get(k)
+        if now is not None:
+            ensure_history_baseline(type(now), now.pk)
+        if then is None:
+            if now is not None:
+                with_reason(now, user, reason).delete()
+            continue
+        values = [getattr(then, name) for name in fields]
+        if now is None or [getattr(now, name) for name in fields] != values:
+            row = now or new(k)
+            for name, value in zip(fields, values, strict=True):
+                setattr(row, name, value)
+            with_reason(row, user, reason).save()
+
+
 @transaction.atomic
 def revert_food(food: Food, at: datetime, *, user, reason: str) -> None:
-    record = Food.history.filter(id=food.pk, history_date__lte=at).order_by("-history_date", "-history_id").first()
+    record = _restore_fields(food, FOOD_FIELDS, at, user=user, reason=reason)
     if record is not None:
-        ensure_history_baseline(Food, food.pk)
-        for name in FOOD_FIELDS:
-            setattr(food, name, getattr(record, name))
-        with_reason(food, user, reason).save()
         # Changed allergens get history rows of their own, with the same who and why.
         food.allergens.set(record.allergens.values_list("allergen_id", flat=True))
-    amounts = _state_at(NutrientAmount.history.filter(food_id=food.pk), at, lambda r: r.nutrient_id)
-    current = {a.nutrient_id: a for a in food.amounts.all()}
-    for nutrient_id, then in amounts.items():
-        now = current.get(nutrient_id)
-        if now is not None:
-            ensure_history_baseline(NutrientAmount, now.pk)
-        if then is None and now is not None:
-            with_reason(now, user, reason).delete()
-        elif then is not None and now is None:
-            restored = NutrientAmount(food=food, nutrient_id=nutrient_id, amount=then.amount, source=then.source)
-            with_reason(restored, user, reason).save()
-        elif then is not None and (now.amount, now.source) != (then.amount, then.source):
-            now.amount, now.source = then.amount, then.source
-            with_reason(now, user, reason).save()
-    portions = _state_at(Portion.history.filter(food_id=food.pk), at, lambda r: r.seq)
-    current_portions = {p.seq: p for p in food.portions.all()}
-    for seq, then in portions.items():
-        now = current_portions.get(seq)
-        if then is None and now is not None:
-            with_reason(now, user, reason).delete()
-        elif then is not None:
-            restored = now or Portion(food=food, seq=seq)
-            values = (then.amount, then.description, then.grams)
-            if now is None or (now.amount, now.description, now.grams) != values:
-                restored.amount, restored.description, restored.grams = values
-                with_reason(restored, user, reason).save()
+    _restore_rows(
+        NutrientAmount.history.filter(food_id=food.pk),
+        food.amounts.all(),
+        at,
+        key="nutrient_id",
+        fields=("amount", "source"),
+        new=lambda nutrient_id: NutrientAmount(food=food, nutrient_id=nutrient_id),
+        user=user,
+        reason=reason,
+    )
+    _restore_rows(
+        Portion.history.filter(food_id=food.pk),
+        food.portions.all(),
+        at,
+        key="seq",
+        fields=("amount", "description", "grams"),
+        new=lambda seq: Portion(food=food, seq=seq),
+        user=user,
+        reason=reason,
+    )
     touch_food(food)
 
 
 @transaction.atomic
 def revert_meal(meal: Meal, at: datetime, *, user, reason: str) -> None:
-    record = Meal.history.filter(id=meal.pk, history_date__lte=at).order_by("-history_date", "-history_id").first()
-    if record is not None:
-        ensure_history_baseline(Meal, meal.pk)
-        for name in MEAL_FIELDS:
-            setattr(meal, name, getattr(record, name))
-        with_reason(meal, user, reason).save()
-    ingredients = _state_at(MealIngredient.history.filter(meal_id=meal.pk), at, lambda r: r.food_id)
-    current = {i.food_id: i for i in meal.ingredients.all()}
-    for food_id, then in ingredients.items():
-        now = current.get(food_id)
-        if now is not None:
-            ensure_history_baseline(MealIngredient, now.pk)
-        if then is None and now is not None:
-            with_reason(now, user, reason).delete()
-        elif then is not None:
-            restored = now or MealIngredient(meal=meal, food_id=food_id)
-            if now is None or (now.grams, now.order) != (then.grams, then.order):
-                restored.grams, restored.order = then.grams, then.order
-                with_reason(restored, user, reason).save()
+    _restore_fields(meal, MEAL_FIELDS, at, user=user, reason=reason)
+    _restore_rows(
+        MealIngredient.history.filter(meal_id=meal.pk),
+        meal.ingredients.all(),
+        at,
+        key="food_id",
+        fields=("grams", "order"),
+        new=lambda food_id: MealIngredient(meal=meal, food_id=food_id),
+        user=user,
+        reason=reason,
+    )
