@@ -89,7 +89,7 @@ def filtered_foods(filters: FoodFilters, targets: ReaderTargets) -> QuerySet[Foo
         foods = foods.annotate(sort_value=value).order_by(F("sort_value").desc(nulls_last=True), "name")
     else:
         foods = foods.order_by("name")
-    return foods_with_amounts(foods).prefetch_related("portions")
+    return foods.select_related("food_group")
 
 
 def food_groups() -> QuerySet[FoodGroup]:
@@ -140,16 +140,38 @@ def amounts_per_100g(food_ids) -> dict[int, dict[str, float]]:
     return amounts
 
 
+def _amounts_of(food_ids, nutrients: list[Nutrient]) -> dict[int, dict[str, float]]:
+    """Like `amounts_per_100g`, for these nutrients only."""
+    codes = {n.pk: n.code for n in nutrients}
+    amounts: dict[int, dict[str, float]] = {}
+    rows = NutrientAmount.objects.filter(food_id__in=list(food_ids), nutrient_id__in=list(codes))
+    for food_id, nutrient_id, amount in rows.values_list("food_id", "nutrient_id", "amount"):
+        amounts.setdefault(food_id, {})[codes[nutrient_id]] = amount
+    return amounts
+
+
+def first_portions(food_ids) -> dict[int, Portion]:
+    """Food id -> its first household measure (the typical portion); a food without one is absent."""
+    first: dict[int, Portion] = {}
+    for portion in Portion.objects.filter(food_id__in=list(food_ids)).order_by("food_id", "seq"):
+        first.setdefault(portion.food_id, portion)
+    return first
+
+
 def food_rows(foods, nutrients: list[Nutrient], per_portion: bool) -> list[dict]:
     """Table rows for a page of foods: the six amounts per 100 g, or per first household portion when asked.
 
-    Uses only prefetched data (no query per row); a food without portions has no per-portion values.
+    Two queries for the whole page (amounts of these nutrients, and first portions when per portion), no
+    model per amount; a food without portions has no per-portion values.
     """
+    foods = list(foods)
+    ids = [food.pk for food in foods]
+    amounts = _amounts_of(ids, nutrients)
+    portions = first_portions(ids) if per_portion else {}
     rows = []
     for food in foods:
-        known = {a.nutrient.code: a.amount for a in food.amounts.all()}
-        portions = list(food.portions.all())
-        portion = portions[0] if portions else None
+        known = amounts.get(food.pk, {})
+        portion = portions.get(food.pk)
         values = []
         for n in nutrients:
             value = known.get(n.code)
