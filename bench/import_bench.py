@@ -7,7 +7,7 @@
 2. `import_fdc --csv` of a generated FoodData Central bundle whose food_nutrient.csv has --rows rows.
    Nutrient ids are real FDC ids (the tracked ones plus the others found in the saved Foundation
    records); the amounts are random: they live in a temporary directory for this benchmark only and
-   are never written to fixtures.
+   are never written to fixtures. The bundle is written by tests/fdc_bundle_data.py, as in the tests.
 
 Each import runs in its own child process on a fresh throwaway database (a temporary SQLite file,
 or a PostgreSQL database `restful_plate_import_bench` that is dropped afterwards), so its peak
@@ -18,10 +18,8 @@ resident memory (ru_maxrss) is its own. The reading step's Python allocations ar
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -38,59 +36,11 @@ SAMPLE = ROOT.parent / "shared" / "data" / "fdc" / "foundation-sample.json"
 
 def generate_bundle(directory: Path, rows: int, tracked_ids: list[int]) -> None:
     """A bundle with `rows` food_nutrient rows over real FDC nutrient ids; amounts are synthetic."""
+    from tests.fdc_bundle_data import synthetic_bundle  # the writer the bundle tests use; ROOT is on sys.path
+
     sample = json.loads(SAMPLE.read_text())["FoundationFoods"]
-    ids = sorted({n["nutrient"]["id"] for f in sample for n in f["foodNutrients"]} | set(tracked_ids))
-    per_food = len(ids)
-    foods = -(-rows // per_food)
-    rng = random.Random(26)
-    categories = [(11, "Vegetables and Vegetable Products"), (1, "Dairy and Egg Products"), (16, "Legume Products")]
-    with open(directory / "food_category.csv", "w", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow(["id", "code", "description"])
-        writer.writerows([[i, f"{i:02d}00", name] for i, name in categories])
-    with open(directory / "nutrient.csv", "w", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow(["id", "name", "unit_name", "nutrient_nbr", "rank"])
-        writer.writerows([[i, f"nutrient {i}", "G", "", ""] for i in ids])
-    with open(directory / "food.csv", "w", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow(["fdc_id", "data_type", "description", "food_category_id", "publication_date"])
-        for n in range(foods):
-            writer.writerow(
-                [9_000_000 + n, "foundation_food", f"Benchmark food {n}", categories[n % 3][0], "2024-04-01"]
-            )
-    with open(directory / "food_portion.csv", "w", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow(
-            ["id", "fdc_id", "seq_num", "amount", "measure_unit_id", "portion_description", "modifier", "gram_weight"]
-        )
-        writer.writerows([[n, 9_000_000 + n, 1, 1, 1000, "", "cup", 150] for n in range(foods)])
-    with open(directory / "food_nutrient.csv", "w", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow(
-            [
-                "id",
-                "fdc_id",
-                "nutrient_id",
-                "amount",
-                "data_points",
-                "derivation_id",
-                "min",
-                "max",
-                "median",
-                "footnote",
-                "min_year_acquired",
-            ]
-        )
-        written = 0
-        for n in range(foods):
-            for nutrient_id in ids:
-                if written == rows:
-                    break
-                writer.writerow(
-                    [written + 1, 9_000_000 + n, nutrient_id, round(rng.uniform(0, 50), 3), "", "", "", "", "", "", ""]
-                )
-                written += 1
+    ids = {n["nutrient"]["id"] for f in sample for n in f["foodNutrients"]} | set(tracked_ids)
+    synthetic_bundle(directory, rows, ids)
 
 
 def child(kind: str, target: str) -> None:
@@ -103,6 +53,7 @@ def child(kind: str, target: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # as `make run` does: saving reference data may touch a cache
     call_command("loaddata", str(ROOT / "fixtures" / "nutrients.json"), verbosity=0)
     from nutrition.importers import fdc_bundle, sr_release
     from nutrition.models import Nutrient

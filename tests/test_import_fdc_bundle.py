@@ -1,8 +1,7 @@
-"""manage.py import_fdc --csv DIR: an FDC CSV download, written here from the two real saved records."""
+"""manage.py import_fdc --csv DIR: an FDC CSV download written by fdc_bundle_data from the two real saved records."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -12,96 +11,15 @@ from django.core.management import CommandError, call_command
 from nutrition.importers import fdc_bundle
 from nutrition.models import Food, ImportBatch, NutrientAmount, Portion
 
+from .fdc_bundle_data import bundle_from_records
+
 SAVED = Path(__file__).parent / "fdc" / "foods.json"
-
-
-def write_csv(path: Path, header: list[str], rows: list[list]):
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_ALL)
-        writer.writerow(header)
-        writer.writerows(rows)
 
 
 @pytest.fixture
 def bundle(tmp_path) -> Path:
     """The two records in the bulk CSV layout (food, nutrient, food_nutrient, food_portion, food_category)."""
-    foods = json.loads(SAVED.read_text())
-    write_csv(
-        tmp_path / "food_category.csv",
-        ["id", "code", "description"],
-        [["11", "1100", "Vegetables and Vegetable Products"], ["1", "0100", "Dairy and Egg Products"]],
-    )
-    category = {"Vegetables and Vegetable Products": "11", "Dairy and Egg Products": "1"}
-    write_csv(
-        tmp_path / "food.csv",
-        ["fdc_id", "data_type", "description", "food_category_id", "publication_date"],
-        [
-            [f["fdcId"], "foundation_food", f["description"], category[f["foodCategory"]["description"]], "2019-04-01"]
-            for f in foods
-        ],
-    )
-    nutrients = {n["nutrient"]["id"]: n["nutrient"] for f in foods for n in f["foodNutrients"]}
-    write_csv(
-        tmp_path / "nutrient.csv",
-        ["id", "name", "unit_name", "nutrient_nbr", "rank"],
-        [[n["id"], n["name"], n["unitName"], n["number"], n["rank"]] for n in nutrients.values()],
-    )
-    rows, row_id = [], 1
-    for f in foods:
-        for n in f["foodNutrients"]:
-            rows.append([row_id, f["fdcId"], n["nutrient"]["id"], n["amount"], "", "", "", "", "", "", ""])
-            row_id += 1
-    write_csv(
-        tmp_path / "food_nutrient.csv",
-        [
-            "id",
-            "fdc_id",
-            "nutrient_id",
-            "amount",
-            "data_points",
-            "derivation_id",
-            "min",
-            "max",
-            "median",
-            "footnote",
-            "min_year_acquired",
-        ],
-        rows,
-    )
-    write_csv(
-        tmp_path / "food_portion.csv",
-        [
-            "id",
-            "fdc_id",
-            "seq_num",
-            "amount",
-            "measure_unit_id",
-            "portion_description",
-            "modifier",
-            "gram_weight",
-            "data_points",
-            "footnote",
-            "min_year_acquired",
-        ],
-        [
-            [
-                p["id"],
-                f["fdcId"],
-                p["sequenceNumber"],
-                "1",
-                p["measureUnit"]["id"],
-                "",
-                p["modifier"] or p["measureUnit"]["name"],
-                p["gramWeight"],
-                "",
-                "",
-                "",
-            ]
-            for f in foods
-            for p in f["foodPortions"]
-        ],
-    )
-    return tmp_path
+    return bundle_from_records(tmp_path, json.loads(SAVED.read_text()))
 
 
 def snapshot():
