@@ -158,12 +158,23 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # App servers keep no state of their own: cache and sessions live in the database by default and in
 # Redis when REDIS_URL is set, so any number of app servers can sit behind a load balancer.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# "pages" holds rendered page fragments (nutrition/cache.py), apart from sessions and uploads, so that their
+# churn never culls those.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    redis_cache = "django.core.cache.backends.redis.RedisCache"
+    CACHES = {
+        "default": {"BACKEND": redis_cache, "LOCATION": REDIS_URL},
+        "pages": {"BACKEND": redis_cache, "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"},
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "restful_plate_cache"}
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "restful_plate_cache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "restful_plate_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

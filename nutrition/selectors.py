@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
+from .cache import per_process
 from .intakes import group_label, reference_intakes
 from .models import DIETS, RLS_NUTRIENTS, Food, FoodGroup, Nutrient, NutrientAmount, Portion
 
@@ -96,12 +97,19 @@ def food_groups() -> QuerySet[FoodGroup]:
     return FoodGroup.objects.all()
 
 
-def reader_targets(session) -> ReaderTargets:
-    """The reader's daily targets: from their latest plan in this session, else a stated default adult."""
+def reader_targets(session, stamp: str | None = None) -> ReaderTargets:
+    """The reader's daily targets: from their latest plan in this session, else a stated default adult
+    (kept in this process until `stamp`, a `cache.data_stamp()`, moves, when given)."""
     saved = session.get(READER_TARGETS) if session is not None else None
     if saved:
         targets = {code: t["target"] for code, t in saved.items() if t.get("target")}
         return ReaderTargets(targets, "the daily targets of your latest plan", True)
+    if stamp is not None:
+        return per_process("default-reader-targets", stamp, _default_reader_targets)
+    return _default_reader_targets()
+
+
+def _default_reader_targets() -> ReaderTargets:
     rows = reference_intakes(DEFAULT_READER["age"], DEFAULT_READER["sex"])
     targets = {code: row.amount for code, row in rows.items()}
     label = "reference intakes (RDA or AI, NIH ODS) for an adult woman, 31–50"

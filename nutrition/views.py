@@ -1,9 +1,14 @@
+"""The foods browser and food pages. Their bodies are cached by `nutrition.cache`, keyed by the food data's
+stamp, the reader's targets and the query string; they are rendered without the request, so nothing per
+visitor (CSRF token, user) can end up in a cached fragment."""
+
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
-from . import selectors
+from . import cache, selectors
 from .models import DIET_CHOICES, Food
 
 
@@ -21,19 +26,18 @@ def _filters(params) -> selectors.FoodFilters:
     )
 
 
-def food_list(request):
-    filters = _filters(request.GET)
-    targets = selectors.reader_targets(request.session)
+def _food_list_context(params, targets: selectors.ReaderTargets) -> dict:
+    filters = _filters(params)
     nutrients = selectors.rls_nutrients()
-    page = Paginator(selectors.filtered_foods(filters, targets), selectors.PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    context = {
+    page = Paginator(selectors.filtered_foods(filters, targets), selectors.PAGE_SIZE).get_page(params.get("page"))
+    others = params.copy()
+    others.pop("page", None)
+    return {
         "page": page,
         "rows": selectors.food_rows(page, nutrients, filters.per_portion),
         "filters": filters,
         "query": filters.query,
-        "params": params.urlencode(),
+        "params": others.urlencode(),
         "nutrients": nutrients,
         "groups": selectors.food_groups(),
         "diets": DIET_CHOICES,
@@ -41,18 +45,37 @@ def food_list(request):
         "targets": targets,
         "rich_share": round(selectors.RICH_SHARE * 100),
     }
+
+
+def food_list(request):
+    stamp = cache.data_stamp()
+    targets = selectors.reader_targets(request.session, stamp)
     # A history restore (back button after a pushed URL) needs the whole page, not the fragment.
-    fragment = request.htmx and not request.htmx.history_restore_request
-    response = render(request, "nutrition/food_list.html#results" if fragment else "nutrition/food_list.html", context)
+    fragment = "results" if request.htmx and not request.htmx.history_restore_request else "body"
+    html = cache.cached(
+        f"food-list-{fragment}",
+        (stamp, targets, request.GET.urlencode()),
+        lambda: render_to_string(f"nutrition/food_list.html#{fragment}", _food_list_context(request.GET, targets)),
+    )
+    if fragment == "results":
+        response = HttpResponse(html)
+    else:
+        response = render(request, "nutrition/food_list.html", {"body": html})
     patch_vary_headers(response, ("HX-Request",))
     return response
 
 
 def food_detail(request, pk):
-    try:
-        food = selectors.food_detail(pk)
-    except Food.DoesNotExist:
-        raise Http404("No such food") from None
-    targets = selectors.reader_targets(request.session)
-    context = {"food": food, "rows": selectors.nutrient_rows(food, targets), "targets": targets}
-    return render(request, "nutrition/food_detail.html", context)
+    stamp = cache.data_stamp()
+    targets = selectors.reader_targets(request.session, stamp)
+
+    def build() -> tuple[str, str]:
+        try:
+            food = selectors.food_detail(pk)
+        except Food.DoesNotExist:
+            raise Http404("No such food") from None
+        context = {"food": food, "rows": selectors.nutrient_rows(food, targets), "targets": targets}
+        return food.name, render_to_string("nutrition/food_detail.html#body", context)
+
+    title, body = cache.cached("food-page", (pk, stamp, targets), build)
+    return render(request, "nutrition/food_detail.html", {"title": title, "body": body})
