@@ -1,7 +1,7 @@
-"""The foods browser and food pages come from the page cache on a second visit, and are
+"""The foods browser, food pages and the empty plan form come from the page cache on a second visit, and are
 never stale: whatever changes the food data (the dietitian workspace, its reverts, the spreadsheet import,
 the bulk importers that send no signals, the admin, deletes, fixture loads) shows on the very next visit.
-Each visitor sees % of their own targets.
+Each visitor sees % of their own targets and keeps their own CSRF token.
 
 The page cache is the database by default; the tests taking the `backend` fixture run on Redis as well."""
 
@@ -292,3 +292,33 @@ def test_each_visitor_sees_percent_of_their_own_targets(visitor, food):
     assert int(counts[0]) < int(counts[1])  # 20% of 27 mg is more iron than 20% of 18 mg
     assert "of the daily targets of your latest plan" in get(planner, reverse("food_list"), rich)
     assert "of the daily targets of your latest plan" not in get(visitor, reverse("food_list"), rich)
+
+
+def csrf_token(body: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+
+
+def test_the_empty_plan_form_is_cached_but_tokens_and_errors_stay_per_visitor():
+    from django.core.cache import caches
+    from django.core.cache.utils import make_template_fragment_key
+
+    from nutrition.cache import release
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    form_url = reverse("planner:form")
+    page = get(first, form_url)
+    assert caches["pages"].get(make_template_fragment_key("plan-form-fields", [release()])) is not None
+    again = get(second, form_url)  # the fields from the cache
+    assert TOKEN.sub(r"\1", again) == TOKEN.sub(r"\1", page)
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    for client, body in [(first, page), (second, again)]:
+        response = client.post(form_url, {"csrfmiddlewaretoken": csrf_token(body), "age": "200", "sex": "female"})
+        assert response.status_code == 200  # not 403: each visitor's own token
+        errors = response.content.decode()
+        assert "Please correct the fields marked below" in errors and "Age must be between" in errors
+        assert 'value="200"' in errors
+    fresh = get(Client(), form_url)
+    assert "Age must be between" not in fresh and 'value="200"' not in fresh and 'name="age"' in fresh
+    stolen = Client(enforce_csrf_checks=True)
+    get(stolen, form_url)
+    assert stolen.post(form_url, {"csrfmiddlewaretoken": csrf_token(page), "age": "40"}).status_code == 403
