@@ -125,6 +125,7 @@ def main() -> None:
     parser.add_argument("--plan-clients", type=int, default=2, help="clients that generate plans back to back")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--plan-workers", type=int, default=1, help="plan_worker processes (with the queue)")
+    parser.add_argument("--plan-nice", type=int, default=0, help="run plan_worker under `nice -n N`")
     parser.add_argument("--no-queue", action="store_true", help="generate plans inside the web request")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
@@ -157,8 +158,9 @@ def main() -> None:
              "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env))
         if queue:
             for _ in range(args.plan_workers):
-                processes.append(subprocess.Popen([sys.executable, "manage.py", "plan_worker"], cwd=ROOT, env=env,
-                                                  stdout=subprocess.DEVNULL))
+                nice = ["nice", "-n", str(args.plan_nice)] if args.plan_nice else []
+                processes.append(subprocess.Popen([*nice, sys.executable, "manage.py", "plan_worker"], cwd=ROOT,
+                                                  env=env, stdout=subprocess.DEVNULL))
         base = f"http://127.0.0.1:{args.port}"
         for _ in range(100):
             try:
@@ -207,7 +209,8 @@ def main() -> None:
         for thread in threads:
             thread.join()
 
-        mode = f"plans on the queue ({args.plan_workers} plan_worker)" if queue else "plans in the web request"
+        mode = (f"plans on the queue ({args.plan_workers} plan_worker, nice {args.plan_nice})" if queue
+                else "plans in the web request")
         print(f"gunicorn {args.workers} workers, PostgreSQL, {mode}; {args.clients} clients "
               f"({', '.join(f'{n} {k}' for k, n in connections.items())}, {args.plan_clients} plan); "
               f"{args.seconds:g} s; {os.cpu_count()} cores")
