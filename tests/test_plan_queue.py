@@ -22,22 +22,11 @@ from planner import jobs, services
 from planner.models import Plan
 from planner.plan_store import DRAFTS
 from planner.profiles import parse_profile
+from tests.test_plan_views import HX, PERSON  # the same visitor as the in-request plan tests
 
 pytestmark = pytest.mark.django_db
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
-HX = {"HTTP_HX_REQUEST": "true"}
-PERSON = {
-    "age": "40",
-    "sex": "female",
-    "weight_kg": "65",
-    "height_cm": "165",
-    "activity": "low",
-    "diet": "vegetarian",
-    "life_stage": "none",
-    "deficiencies": ["iron"],
-    "days": "2",
-}
 PROFILE = {"age": 40, "sex": "female", "weight_kg": 65, "height_cm": 165, "diet": "vegetarian", "days": 2}
 WAIT_URL = re.compile(r"/plan/wait/[0-9a-f-]{32,36}/")
 DRAFT_URL = re.compile(r"/plan/draft-[0-9a-f]+/")
