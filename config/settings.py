@@ -161,7 +161,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # "pages" holds rendered page fragments (nutrition/cache.py), apart from sessions and uploads, so that their
 # churn never culls those.
 if REDIS_URL:
-    redis_cache = "django.core.cache.backends.redis.RedisCache"
+    redis_cache = "config.redis_cache.RedisCache"
     CACHES = {
         "default": {"BACKEND": redis_cache, "LOCATION": REDIS_URL},
         "pages": {"BACKEND": redis_cache, "LOCATION": REDIS_URL, "KEY_PREFIX": "pages"},
