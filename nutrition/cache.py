@@ -31,7 +31,10 @@ import functools
 import hashlib
 import importlib.util
 import sys
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -39,9 +42,15 @@ from typing import TypeVar
 import django
 from django.apps import apps
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
 
 from .models import Allergen, Food, FoodGroup, Nutrient, NutrientAmount, Portion, ReferenceIntake
 
@@ -74,10 +83,28 @@ def data_stamp() -> str:
     other way round is not.
     """
     generation = _generation()
-    with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql())
+    return "|".join(map(str, (generation, *_stamp_row())))
+
+
+def _stamp_row() -> tuple:
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_stamp_sql())
+            return cursor.fetchone()
+    # PostgreSQL: a prepared statement, planned once per connection (planning is half of what the query costs
+    # the server; Django's cursors bind on the client and cannot prepare). As Django's own cursor would: the
+    # connection's health check first, database errors as Django's, and the query in the debug log.
+    import psycopg
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    started = time.monotonic()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_stamp_sql(), prepare=True)
         row = cursor.fetchone()
-    return "|".join(map(str, (generation, *row)))
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": _stamp_sql(), "time": f"{time.monotonic() - started:.3f}"})
+    return row
 
 
 def _generation() -> str:
@@ -134,17 +161,41 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
+# The values most recently used in this process, in front of the shared page cache: a key names exactly one
+# value (it includes the stamp and the release), so a value held here is as fresh as the shared one, and a
+# page served from here costs no round trip to the cache server. A bounded LRU, shared by this process's threads.
+LOCAL_ENTRIES = 256
+_local: OrderedDict[str, object] = OrderedDict()
+_local_lock = threading.Lock()
+
+
 def cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
     """The value cached under `name` and `parts` (which must include `data_stamp()` when the value
     depends on food data), or `build()` stored there. `build` may raise (e.g. Http404): nothing is stored."""
     raw = repr((release(), parts)).encode()
     key = f"{name}:{hashlib.md5(raw, usedforsecurity=False).hexdigest()}"
+    with _local_lock:
+        value = _local.get(key)
+        if value is not None:
+            _local.move_to_end(key)
+            return value  # type: ignore[return-value]
     cache = page_cache()
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, TIMEOUT)
+    with _local_lock:
+        _local[key] = value
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
     return value
+
+
+def forget_local() -> None:
+    """Drop what this process holds (tests: a rolled-back test's values must not reach the next test)."""
+    with _local_lock:
+        _local.clear()
+    _held.clear()
 
 
 _held: dict[str, tuple[str, object]] = {}
@@ -158,3 +209,33 @@ def per_process(name: str, stamp: str, build: Callable[[], T]) -> T:
     value = build()
     _held[name] = (stamp, value)
     return value
+
+
+def plain_visitor(request) -> bool:
+    """True when this visitor's page is the same as every such visitor's: a GET or HEAD with no session
+    cookie (so signed out, and no plan whose targets the food pages would show) and no message waiting."""
+    if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False
+    return not len(get_messages(request))  # counts without marking them read
+
+
+# Stands for the visitor's CSRF token in a cached whole page; each response gets the visitor's own.
+TOKEN_SLOT = "csrf-token-slot-0c5e8d1a"
+
+
+def page(request, template: str, name: str, parts: tuple, context: Callable[[], dict]) -> HttpResponse:
+    """`template` rendered with `context()`. For a plain visitor (`plain_visitor`) the whole page comes from
+    the page cache under `name`, `parts` (which must include `data_stamp()` when the page shows food data)
+    and the URL: rendered once with TOKEN_SLOT for the CSRF token, then served to every plain visitor with
+    their own token put in its place. Anyone else gets the page rendered for them."""
+    if not plain_visitor(request):
+        return render(request, template, context())
+    html = cached(
+        f"whole-{name}", (*parts, request.get_full_path()),
+        lambda: render_to_string(template, {**context(), "csrf_token": TOKEN_SLOT}, request),
+    )
+    if TOKEN_SLOT in html:
+        html = html.replace(TOKEN_SLOT, get_token(request))
+    response = HttpResponse(html)
+    patch_vary_headers(response, ("Cookie",))  # what a signed-in visitor gets differs
+    return response

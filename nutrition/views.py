@@ -1,10 +1,10 @@
-"""The foods browser and food pages. Their bodies are cached by `nutrition.cache`, keyed by the food data's
-stamp, the reader's targets and the query string; they are rendered without the request, so nothing per
-visitor (CSRF token, user) can end up in a cached fragment."""
+"""Home, the foods browser and food pages. Their bodies are cached by `nutrition.cache`, keyed by the food
+data's stamp, the reader's targets and the query string; they are rendered without the request, so nothing
+per visitor (CSRF token, user) can end up in a cached fragment. For a plain visitor (signed out, no session,
+no message) the whole page is cached as well (`cache.page`)."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
@@ -13,7 +13,7 @@ from .models import DIET_CHOICES, Food
 
 
 def home(request):
-    return render(request, "home.html", {"food_count": Food.objects.count()})
+    return cache.page(request, "home.html", "home", (cache.data_stamp(),), lambda: {"food_count": Food.objects.count()})
 
 
 def _filters(params) -> selectors.FoodFilters:
@@ -52,15 +52,18 @@ def food_list(request):
     targets = selectors.reader_targets(request.session, stamp)
     # A history restore (back button after a pushed URL) needs the whole page, not the fragment.
     fragment = "results" if request.htmx and not request.htmx.history_restore_request else "body"
-    html = cache.cached(
-        f"food-list-{fragment}",
-        (stamp, targets, request.GET.urlencode()),
-        lambda: render_to_string(f"nutrition/food_list.html#{fragment}", _food_list_context(request.GET, targets)),
-    )
+    parts = (stamp, targets, request.GET.urlencode())
+
+    def body() -> str:
+        return cache.cached(
+            f"food-list-{fragment}", parts,
+            lambda: render_to_string(f"nutrition/food_list.html#{fragment}", _food_list_context(request.GET, targets)),
+        )
+
     if fragment == "results":
-        response = HttpResponse(html)
+        response = HttpResponse(body())
     else:
-        response = render(request, "nutrition/food_list.html", {"body": html})
+        response = cache.page(request, "nutrition/food_list.html", "food-list", parts, lambda: {"body": body()})
     patch_vary_headers(response, ("HX-Request",))
     return response
 
@@ -77,5 +80,8 @@ def food_detail(request, pk):
         context = {"food": food, "rows": selectors.nutrient_rows(food, targets), "targets": targets}
         return food.name, render_to_string("nutrition/food_detail.html#body", context)
 
-    title, body = cache.cached("food-page", (pk, stamp, targets), build)
-    return render(request, "nutrition/food_detail.html", {"title": title, "body": body})
+    def context() -> dict:
+        title, body = cache.cached("food-page", (pk, stamp, targets), build)
+        return {"title": title, "body": body}
+
+    return cache.page(request, "nutrition/food_detail.html", "food-page", (stamp, targets), context)

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from nutrition import cache as page_cache
+
 from . import jobs, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
 from .forms import VALIDATED_FIELDS, PlanForm
@@ -33,12 +35,13 @@ def _form_context(request, form):
 
 def plan_form(request):
     if request.method != "POST":
-        initial = {}
-        if "profile" in request.GET:
-            if not request.GET["profile"].isdigit():
-                raise Http404
-            profile = get_object_or_404(Profile.objects.owned_by(request.user), pk=request.GET["profile"])
-            initial = PlanForm.initial_from(profile.profile_data())
+        if "profile" not in request.GET:  # the empty form: whole from the page cache for a plain visitor
+            context = lambda: _form_context(request, PlanForm())  # noqa: E731
+            return page_cache.page(request, "planner/plan_form.html", "plan-form", (), context)
+        if not request.GET["profile"].isdigit():
+            raise Http404
+        profile = get_object_or_404(Profile.objects.owned_by(request.user), pk=request.GET["profile"])
+        initial = PlanForm.initial_from(profile.profile_data())
         return render(request, "planner/plan_form.html", _form_context(request, PlanForm(initial=initial)))
     form = PlanForm(request.POST)
     if not form.is_valid():

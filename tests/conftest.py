@@ -13,6 +13,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference_data", force=True, verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache_memory():
+    """What a process holds of the page cache survives a test's rollback; each test starts without it."""
+    from nutrition.cache import forget_local
+
+    forget_local()
+    yield
+
+
 @pytest.fixture(scope="session")
 def sr_dir() -> Path:
     """The USDA SR26 files beside the project (../shared/data/usda-sr). Their absence is a failure, not a skip."""

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 HX = {"HTTP_HX_REQUEST": "true"}
 REDIS_URL = "redis://127.0.0.1:6379/0"
-REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+REDIS_CACHE = "config.redis_cache.RedisCache"  # what settings use when REDIS_URL is set
 TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 
 
@@ -322,3 +322,63 @@ def test_the_empty_plan_form_is_cached_but_tokens_and_errors_stay_per_visitor():
     stolen = Client(enforce_csrf_checks=True)
     get(stolen, form_url)
     assert stolen.post(form_url, {"csrfmiddlewaretoken": csrf_token(page), "age": "40"}).status_code == 403
+
+
+PLAIN_PAGES = [
+    ("home", [], {}),
+    ("food_list", [], {"q": "lentil"}),
+    ("food_detail", ["food"], {}),
+    ("planner:form", [], {}),
+]
+
+
+def plain_url(name, args, food) -> str:
+    return reverse(name, args=[food.pk if arg == "food" else arg for arg in args])
+
+
+def header_token(body: str) -> str:
+    return re.search(r'"X-CSRFToken": "([^"]+)"', body).group(1)
+
+
+@pytest.mark.parametrize("name,args,params", PLAIN_PAGES)
+def test_a_signed_out_visitor_gets_the_whole_page_from_the_cache_with_their_own_csrf_token(
+    backend, food, name, args, params
+):
+    url = plain_url(name, args, food)
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    rendered = first.get(url, params)
+    served = second.get(url, params)
+    assert rendered.templates and not served.templates  # the second visitor's page was not rendered at all
+    assert served.status_code == 200 and "Cookie" in served["Vary"]
+    assert TOKEN.sub(r"\1", served.content.decode()) == TOKEN.sub(r"\1", rendered.content.decode())
+    validate = reverse("planner:validate", args=["age"])
+    tokens = [header_token(r.content.decode()) for r in (rendered, served)]
+    assert tokens[0] != tokens[1]
+    for client, token in zip((first, second), tokens, strict=True):  # each page carries its visitor's own token
+        assert client.post(validate, {"age": "40"}, HTTP_X_CSRFTOKEN=token, **HX).status_code == 200
+    assert second.post(validate, {"age": "40"}, HTTP_X_CSRFTOKEN=tokens[0], **HX).status_code == 403
+
+
+@pytest.mark.parametrize("name,args,params", PLAIN_PAGES)
+def test_signed_in_visitors_and_waiting_messages_get_their_own_page_never_the_cached_one(
+    signed_in, food, name, args, params
+):
+    from django.contrib import messages
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    url = plain_url(name, args, food)
+    get(Client(), url, params)  # cached for signed-out visitors
+    mine = signed_in.get(url, params)
+    assert mine.templates and "Sign out" in mine.content.decode()
+    assert "Sign out" not in get(Client(), url, params)
+
+    noted = Client()
+    storage = CookieStorage(RequestFactory().get("/"))
+    storage.add(messages.INFO, "A note only this visitor should see.")
+    storage.update(carrier := HttpResponse())
+    noted.cookies["messages"] = carrier.cookies["messages"].value
+    assert "A note only this visitor should see." in get(noted, url, params)
+    assert "A note only this visitor should see." not in get(Client(), url, params)
+    assert not noted.get(url, params).templates  # the message shown once, the visitor is plain again

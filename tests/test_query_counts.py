@@ -43,8 +43,8 @@ def test_plan_pages_do_not_query_per_day_or_per_food(client, django_user_model, 
 
 
 def test_food_page_runs_a_fixed_number_of_queries(client):
-    """Rendered: the same count for every food (the stamp, the food's data, storing the page in the page cache);
-    served again: the stamp and the page cache only."""
+    """Rendered: the same count for every food (the stamp, the food's data, storing the body and the whole page
+    in the page cache, three queries each in the database cache); served again: the stamp and the page cache only."""
     from nutrition.models import Food
 
     pks = Food.objects.order_by("pk").values_list("pk", flat=True)[:6]
@@ -52,5 +52,5 @@ def test_food_page_runs_a_fixed_number_of_queries(client):
     queries_for(client, urls.pop())  # warm per-process caches and the stamp's generation
     rendered = [queries_for(client, url) for url in urls]
     cached = [queries_for(client, url) for url in urls]
-    assert len(set(rendered)) == 1 and rendered[0] <= 15, rendered
+    assert len(set(rendered)) == 1 and rendered[0] <= 20, rendered
     assert all(n <= 3 for n in cached) and len(set(cached)) == 1, cached
