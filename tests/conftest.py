@@ -1,5 +1,6 @@
 """Shared test set-up: the curated reference data (fixtures/*.json) loads once per session."""
 
+import secrets
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,37 @@ def signed_in(client, dietitian):
     """The test client, signed in as a dietitian."""
     client.force_login(dietitian)
     return client
+
+
+PLAN_QUEUE_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def plan_queue(settings):
+    """The plan queue on, against the real Redis, under a queue name no one else uses; emptied afterwards
+    (tests/test_plan_queue.py and the browser tests)."""
+    from redis import Redis
+    from rq.job import Job
+    from rq.serializers import JSONSerializer
+
+    from planner import jobs
+
+    redis = Redis.from_url(PLAN_QUEUE_REDIS_URL)
+    assert redis.ping(), "Redis on 127.0.0.1:6379 is needed for these tests"
+    name = f"test-plans-{secrets.token_hex(6)}"
+    settings.REDIS_URL = PLAN_QUEUE_REDIS_URL
+    settings.PLAN_QUEUE = True
+    settings.PLAN_QUEUE_NAME = name
+    yield name
+    queue = jobs.plan_queue(name)
+    registries = (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry)
+    ids = set(queue.job_ids).union(*(registry.get_job_ids() for registry in registries))
+    for job in Job.fetch_many(list(ids), connection=redis, serializer=JSONSerializer):
+        if job is not None:
+            job.delete()
+    queue.delete(delete_jobs=True)
+    for key in redis.scan_iter(match=f"*{name}*"):
+        redis.delete(key)
+    for key in redis.scan_iter(match="rq:worker:*"):  # finished burst workers (they would expire in a minute)
+        if redis.type(key) == b"hash" and redis.hget(key, "queues") == name.encode():
+            redis.delete(key)

@@ -8,7 +8,6 @@ gets the plan built in the request instead. Redis missing is a failure here, nev
 
 import logging
 import re
-import secrets
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -18,7 +17,7 @@ from redis import Redis
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
-from planner import jobs, services
+from planner import services
 from planner.models import Plan
 from planner.plan_store import DRAFTS
 from planner.profiles import parse_profile
@@ -26,34 +25,11 @@ from tests.test_plan_views import HX, PERSON  # the same visitor as the in-reque
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = "redis://127.0.0.1:6379/14"  # where the plan_queue fixture (tests/conftest.py) puts the queue
+
 PROFILE = {"age": 40, "sex": "female", "weight_kg": 65, "height_cm": 165, "diet": "vegetarian", "days": 2}
 WAIT_URL = re.compile(r"/plan/wait/[0-9a-f-]{32,36}/")
 DRAFT_URL = re.compile(r"/plan/draft-[0-9a-f]+/")
-
-
-@pytest.fixture
-def plan_queue(settings):
-    """The queue on, against the real Redis, under a queue name no one else uses; emptied afterwards."""
-    redis = Redis.from_url(REDIS_URL)
-    assert redis.ping(), "Redis on 127.0.0.1:6379 is needed for these tests"
-    name = f"test-plans-{secrets.token_hex(6)}"
-    settings.REDIS_URL = REDIS_URL
-    settings.PLAN_QUEUE = True
-    settings.PLAN_QUEUE_NAME = name
-    yield name
-    queue = jobs.plan_queue(name)
-    registries = (queue.finished_job_registry, queue.failed_job_registry, queue.started_job_registry)
-    ids = set(queue.job_ids).union(*(registry.get_job_ids() for registry in registries))
-    for job in Job.fetch_many(list(ids), connection=redis, serializer=JSONSerializer):
-        if job is not None:
-            job.delete()
-    queue.delete(delete_jobs=True)
-    for key in redis.scan_iter(match=f"*{name}*"):
-        redis.delete(key)
-    for key in redis.scan_iter(match="rq:worker:*"):  # finished burst workers (they would expire in a minute)
-        if redis.type(key) == b"hash" and redis.hget(key, "queues") == name.encode():
-            redis.delete(key)
 
 
 def work(queue_name):

@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.test_plan_queue import DRAFT_URL, WAIT_URL, work
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -106,3 +108,21 @@ def test_foods_browser_searches_as_you_type(page, screens):
     expect(page.get_by_role("heading", name="Where these numbers come from")).to_be_visible()
     expect(page.get_by_text("usda-sr26", exact=True)).to_be_visible()
     page.screenshot(path=screens / "food-detail.png", full_page=True)
+
+
+def test_a_plan_built_by_the_worker_queue_takes_the_visitor_from_the_wait_page_to_the_plan(page, plan_queue, screens):
+    """With Redis, the form hands the plan to the queue; the wait page polls by itself and moves on once a worker
+    (`manage.py plan_worker --burst`, run here while the browser waits) has built it."""
+    page.goto("/plan/")
+    fill_person(page, days="2")
+    page.get_by_role("button", name="Generate plan").click()
+    page.wait_for_url(WAIT_URL)
+    expect(page.get_by_role("heading", name="Building your plan…")).to_be_visible()
+    expect(page.get_by_role("status").first).to_contain_text("moves on to your plan by itself")
+    page.screenshot(path=screens / "plan-wait.png", full_page=True)
+    page.wait_for_timeout(1_000)  # a poll or two while nothing is built yet: still waiting
+    expect(page).to_have_url(WAIT_URL)
+    work(plan_queue)
+    page.wait_for_url(DRAFT_URL)
+    expect(page.get_by_role("heading", name="Day 2", exact=True)).to_be_visible()
+    expect(page.locator("#day-1 .bar[data-nutrient=iron_mg] .bar-percent")).to_have_text(re.compile(r"^\d+%$"))
