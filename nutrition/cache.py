@@ -51,6 +51,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
+from django.utils.crypto import salted_hmac
 
 from .models import Allergen, Food, FoodGroup, Nutrient, NutrientAmount, Portion, ReferenceIntake
 
@@ -219,23 +220,26 @@ def plain_visitor(request) -> bool:
     return not len(get_messages(request))  # counts without marking them read
 
 
-# Stands for the visitor's CSRF token in a cached whole page; each response gets the visitor's own.
-TOKEN_SLOT = "csrf-token-slot-0c5e8d1a"
+@functools.cache
+def token_slot() -> str:
+    """What stands for the visitor's CSRF token in a cached whole page (each response gets the visitor's own).
+    Derived from the secret key, so that no one can put it in a page (in a search, say) to have it replaced."""
+    return "csrf-slot-" + salted_hmac("nutrition.cache.token_slot", release()).hexdigest()[:24]
 
 
 def page(request, template: str, name: str, parts: tuple, context: Callable[[], dict]) -> HttpResponse:
     """`template` rendered with `context()`. For a plain visitor (`plain_visitor`) the whole page comes from
     the page cache under `name`, `parts` (which must include `data_stamp()` when the page shows food data)
-    and the URL: rendered once with TOKEN_SLOT for the CSRF token, then served to every plain visitor with
+    and the URL: rendered once with `token_slot()` for the CSRF token, then served to every plain visitor with
     their own token put in its place. Anyone else gets the page rendered for them."""
     if not plain_visitor(request):
         return render(request, template, context())
     html = cached(
         f"whole-{name}", (*parts, request.get_full_path()),
-        lambda: render_to_string(template, {**context(), "csrf_token": TOKEN_SLOT}, request),
+        lambda: render_to_string(template, {**context(), "csrf_token": token_slot()}, request),
     )
-    if TOKEN_SLOT in html:
-        html = html.replace(TOKEN_SLOT, get_token(request))
+    if token_slot() in html:
+        html = html.replace(token_slot(), get_token(request))
     response = HttpResponse(html)
     patch_vary_headers(response, ("Cookie",))  # what a signed-in visitor gets differs
     return response
