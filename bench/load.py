@@ -1,6 +1,7 @@
 """Load test: gunicorn with 2 workers on PostgreSQL (and Redis), 20 concurrent clients for 60 s, run by hand.
 
-    .venv/bin/python bench/load.py [--seconds 60] [--clients 20] [--plan-clients 2] [--workers 2] [--no-queue]
+    .venv/bin/python bench/load.py [--seconds 60] [--clients 20] [--plan-clients 2] [--workers 2] [--threads 1]
+                                   [--plan-workers 1] [--plan-nice 0] [--no-queue]
 
 It creates a throwaway PostgreSQL database (restful_plate_load), migrates it, loads the fixtures, starts
 gunicorn on 127.0.0.1 (and, unless --no-queue, one `manage.py plan_worker` on a scratch Redis database), then
@@ -124,6 +125,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--plan-clients", type=int, default=2, help="clients that generate plans back to back")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per gunicorn worker (above 1: the gthread worker, with keep-alive)")
     parser.add_argument("--plan-workers", type=int, default=1, help="plan_worker processes (with the queue)")
     parser.add_argument("--plan-nice", type=int, default=0, help="run plan_worker under `nice -n N`")
     parser.add_argument("--no-queue", action="store_true", help="generate plans inside the web request")
@@ -155,6 +158,7 @@ def main() -> None:
                                   check=True, capture_output=True, text=True).stdout.split()
         processes.append(subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
+             "--threads", str(args.threads),
              "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env))
         if queue:
             for _ in range(args.plan_workers):
@@ -211,7 +215,8 @@ def main() -> None:
 
         mode = (f"plans on the queue ({args.plan_workers} plan_worker, nice {args.plan_nice})" if queue
                 else "plans in the web request")
-        print(f"gunicorn {args.workers} workers, PostgreSQL, {mode}; {args.clients} clients "
+        worker = f"gthread x{args.threads}" if args.threads > 1 else "sync"
+        print(f"gunicorn {args.workers} {worker} workers, PostgreSQL, {mode}; {args.clients} clients "
               f"({', '.join(f'{n} {k}' for k, n in connections.items())}, {args.plan_clients} plan); "
               f"{args.seconds:g} s; {os.cpu_count()} cores")
         print(f"{'request':<10} {'count':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} "
