@@ -3,8 +3,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from .importers.food_records import ensure_history_baseline
 from .models import (
     Allergen,
     Food,
@@ -16,6 +18,41 @@ from .models import (
     Portion,
     ReferenceIntake,
 )
+
+
+class HistoryBaselineAdmin(SimpleHistoryAdmin):
+    """History that starts before an admin's first change: rows loaded from the fixtures have no history of
+    their own, so the row (and each inline row changed or deleted) is recorded as it stands first, as the
+    dietitian workspace does, all dated just before the save. The workspace's history then shows what the
+    admin changed and can revert it."""
+
+    @staticmethod
+    def _baseline_time(request):
+        if not hasattr(request, "_history_baseline_at"):
+            request._history_baseline_at = timezone.now()
+        return request._history_baseline_at
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            ensure_history_baseline(type(obj), obj.pk, self._baseline_time(request))
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        ensure_history_baseline(type(obj), obj.pk, self._baseline_time(request))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            ensure_history_baseline(queryset.model, pk, self._baseline_time(request))
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        deleted = set(formset.deleted_forms)
+        for inline_form in formset.initial_forms:
+            if inline_form.instance.pk and (inline_form in deleted or inline_form.has_changed()):
+                ensure_history_baseline(formset.model, inline_form.instance.pk, self._baseline_time(request))
+        super().save_formset(request, form, formset, change)
+
 
 # Where a food came from: set by the importers, never retyped by hand once the food exists.
 PROVENANCE_FIELDS = ["source", "source_id", "source_description", "import_batch"]
@@ -46,7 +83,7 @@ class PortionInline(admin.TabularInline):
 
 
 @admin.register(Food)
-class FoodAdmin(SimpleHistoryAdmin):
+class FoodAdmin(HistoryBaselineAdmin):
     list_display = [
         "name", "food_group", "diet", "source", "source_id", "contains_caffeine", "contains_alcohol", "needs_review",
     ]  # fmt: skip
@@ -87,6 +124,7 @@ class FoodAdmin(SimpleHistoryAdmin):
     def _set_needs_review(queryset, value: bool) -> int:
         count = 0
         for food in queryset.exclude(needs_review=value):
+            ensure_history_baseline(Food, food.pk)
             food.needs_review = value
             food.save(update_fields=["needs_review", "updated_at"])  # one save each, so history records it
             count += 1
@@ -128,7 +166,7 @@ class AllergenAdmin(WithFoodCount, admin.ModelAdmin):
 
 
 @admin.register(NutrientAmount)
-class NutrientAmountAdmin(SimpleHistoryAdmin):
+class NutrientAmountAdmin(HistoryBaselineAdmin):
     list_display = ["food", "nutrient", "amount", "source"]
     list_filter = ["nutrient", "food__food_group", "food__source"]
     list_select_related = ["food", "nutrient"]
@@ -137,7 +175,7 @@ class NutrientAmountAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Portion)
-class PortionAdmin(SimpleHistoryAdmin):
+class PortionAdmin(HistoryBaselineAdmin):
     list_display = ["food", "amount", "description", "grams"]
     list_select_related = ["food"]
     search_fields = ["food__name", "description"]

@@ -1,7 +1,9 @@
 """Admin for meals (curated by dietitians), saved profiles and plans."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from nutrition.admin import HistoryBaselineAdmin
+from nutrition.importers.food_records import ensure_history_baseline
 
 from .models import Meal, MealIngredient, Plan, Profile
 
@@ -13,7 +15,7 @@ class MealIngredientInline(admin.TabularInline):
 
 
 @admin.register(Meal)
-class MealAdmin(SimpleHistoryAdmin):
+class MealAdmin(HistoryBaselineAdmin):
     list_display = ["name", "slot", "is_active", "needs_review", "updated_at"]
     list_filter = ["slot", "is_active", "needs_review"]
     search_fields = ["name", "slug"]
@@ -24,18 +26,20 @@ class MealAdmin(SimpleHistoryAdmin):
     @admin.action(description="Mark selected meals as reviewed", permissions=["change"])
     def mark_reviewed(self, request, queryset):
         for meal in queryset.filter(needs_review=True):
+            ensure_history_baseline(Meal, meal.pk)
             meal.needs_review = False
             meal.save(update_fields=["needs_review", "updated_at"])  # one save each, so history records it
 
     @admin.action(description="Deactivate selected meals (never planned)", permissions=["change"])
     def deactivate(self, request, queryset):
         for meal in queryset.filter(is_active=True):
+            ensure_history_baseline(Meal, meal.pk)
             meal.is_active = False
             meal.save(update_fields=["is_active", "updated_at"])
 
 
 @admin.register(MealIngredient)
-class MealIngredientAdmin(SimpleHistoryAdmin):
+class MealIngredientAdmin(HistoryBaselineAdmin):
     list_display = ["meal", "food", "grams", "order"]
     list_filter = ["meal__slot"]
     list_select_related = ["meal", "food"]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 
 from nutrition.models import Food, FoodGroup, ImportBatch, Nutrient, NutrientAmount
@@ -82,3 +83,52 @@ def test_food_changelist_filters_by_group_source_diet_and_allergen(admin_client_
 
 def test_import_batches_cannot_be_added_by_hand(admin_client_):
     assert admin_client_.get(reverse("admin:nutrition_importbatch_add")).status_code == 403
+
+
+def admin_form(food, **changes) -> dict:
+    """The food's admin change form as it stands, every inline row included, with `changes` on top."""
+    data = {
+        "name": food.name, "food_group": food.food_group_id, "diet": food.diet,
+        "allergens": [a.pk for a in food.allergens.all()],
+        "contains_caffeine": "on" if food.contains_caffeine else "",
+        "contains_alcohol": "on" if food.contains_alcohol else "",
+        "needs_review": "on" if food.needs_review else "",
+    }  # fmt: skip
+    amounts, portions = list(food.amounts.order_by("pk")), list(food.portions.order_by("pk"))
+    data |= {"amounts-TOTAL_FORMS": len(amounts), "amounts-INITIAL_FORMS": len(amounts)}
+    for i, a in enumerate(amounts):
+        row = {"id": a.pk, "food": food.pk, "nutrient": a.nutrient_id, "amount": a.amount, "source": a.source}
+        data |= {f"amounts-{i}-{k}": v for k, v in row.items()}
+    data |= {"portions-TOTAL_FORMS": len(portions), "portions-INITIAL_FORMS": len(portions)}
+    for i, p in enumerate(portions):
+        data |= {f"portions-{i}-{k}": v for k, v in {"id": p.pk, "food": food.pk, "seq": p.seq, "amount": p.amount,
+                                                      "description": p.description, "grams": p.grams}.items()}
+    return {k: v for k, v in data.items() if v != ""} | changes
+
+
+def test_an_admin_change_to_a_food_from_the_fixtures_shows_in_the_workspace_history_and_reverts(
+    admin_client_, dietitian
+):
+    workspace = Client()
+    workspace.force_login(dietitian)
+    food = Food.objects.filter(amounts__nutrient__code="iron_mg", portions__isnull=False).order_by("pk").first()
+    assert not Food.history.filter(id=food.pk).exists()  # loaded from the fixtures: no history of its own
+    name, iron = food.name, food.amounts.get(nutrient__code="iron_mg")
+    row = [k for k, v in admin_form(food).items() if k.endswith("-id") and v == iron.pk][0].rsplit("-", 1)[0]
+    response = admin_client_.post(
+        reverse("admin:nutrition_food_change", args=[food.pk]),
+        admin_form(food, name="Renamed in the admin", **{f"{row}-amount": "99.5"}),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert NutrientAmount.objects.get(pk=iron.pk).amount == 99.5
+
+    versions = workspace.get(reverse("workspace:food_history", args=[food.pk])).context["versions"]
+    *changed, baseline = versions  # the baseline: the food and its iron row as they stood before the save
+    changes = [(c.old, c.new) for version in changed for c in version.changes]
+    assert sorted(changes) == sorted([(name, "Renamed in the admin"), (f"{iron.amount:g}", "99.5")])
+    response = workspace.post(
+        reverse("workspace:food_revert", args=[food.pk]), {"at": baseline.at.isoformat(), "change_reason": "Undo"}
+    )
+    assert response.status_code == 302
+    food.refresh_from_db()
+    assert food.name == name and NutrientAmount.objects.get(pk=iron.pk).amount == iron.amount

@@ -256,13 +256,15 @@ def finish_batch(batch: ImportBatch, result: SaveResult, notes: str = "", errors
 BASELINE_REASON = "State before the first recorded change"
 
 
-def ensure_history_baseline(model, pk) -> None:
+def ensure_history_baseline(model, pk, before=None) -> None:
     """Record the row as it stands if it has no history yet (fixtures load without any), so a later
-    change can be shown as a diff and reverted. Call before changing or deleting the row."""
+    change can be shown as a diff and reverted. Call before changing or deleting the row; `before` (a time,
+    default now) dates the record just before it, so that rows changed together get one baseline time."""
     if pk is None or model.history.filter(**{model._meta.pk.attname: pk}).exists():
         return
     current = model._default_manager.filter(pk=pk).first()
     if current is not None:
         current._history_user = None
         current._change_reason = BASELINE_REASON
-        model.history.bulk_history_create([current], default_date=timezone.now() - timedelta(microseconds=1))
+        moment = before or timezone.now()
+        model.history.bulk_history_create([current], default_date=moment - timedelta(microseconds=1))
