@@ -30,3 +30,27 @@ def test_mark_reviewed_and_deactivate_actions(admin_client_):
 def test_meal_ingredients_have_their_own_changelist_with_search(admin_client_):
     response = admin_client_.get(reverse("admin:planner_mealingredient_changelist"), {"q": "oat"})
     assert response.status_code == 200
+
+
+def test_an_admin_action_on_a_meal_from_the_fixtures_shows_in_the_workspace_history_and_reverts(
+    admin_client_, dietitian
+):
+    from django.test import Client
+
+    meal = Meal.objects.filter(is_active=True).order_by("pk").first()
+    assert not meal.history.exists()  # loaded from the fixtures: no history of its own
+    changelist = reverse("admin:planner_meal_changelist")
+    admin_client_.post(changelist, {"action": "deactivate", "_selected_action": [meal.pk]})
+    meal.refresh_from_db()
+    assert meal.is_active is False
+
+    workspace = Client()
+    workspace.force_login(dietitian)
+    *changed, baseline = workspace.get(reverse("workspace:meal_history", args=[meal.pk])).context["versions"]
+    assert [(c.old, c.new) for version in changed for c in version.changes] == [("yes", "no")]
+    response = workspace.post(
+        reverse("workspace:meal_revert", args=[meal.pk]), {"at": baseline.at.isoformat(), "change_reason": "Undo"}
+    )
+    assert response.status_code == 302
+    meal.refresh_from_db()
+    assert meal.is_active is True
