@@ -21,11 +21,10 @@ from planner import services
 from planner.models import Plan
 from planner.plan_store import DRAFTS
 from planner.profiles import parse_profile
+from tests.conftest import PLAN_QUEUE_REDIS_URL as REDIS_URL  # where the plan_queue fixture puts the queue
 from tests.test_plan_views import HX, PERSON  # the same visitor as the in-request plan tests
 
 pytestmark = pytest.mark.django_db
-
-REDIS_URL = "redis://127.0.0.1:6379/14"  # where the plan_queue fixture (tests/conftest.py) puts the queue
 
 PROFILE = {"age": 40, "sex": "female", "weight_kg": 65, "height_cm": 165, "diet": "vegetarian", "days": 2}
 WAIT_URL = re.compile(r"/plan/wait/[0-9a-f-]{32,36}/")
