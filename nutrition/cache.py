@@ -238,8 +238,9 @@ def page(request, template: str, name: str, parts: tuple, context: Callable[[], 
         f"whole-{name}", (*parts, request.get_full_path()),
         lambda: render_to_string(template, {**context(), "csrf_token": token_slot()}, request),
     )
-    if token_slot() in html:
-        html = html.replace(token_slot(), get_token(request))
+    slot = token_slot()
+    if slot in html:
+        html = html.replace(slot, get_token(request))
     response = HttpResponse(html)
     patch_vary_headers(response, ("Cookie",))  # what a signed-in visitor gets differs
     return response
