@@ -189,16 +189,21 @@ def _factor(name: str, unit: str, field: str | None) -> tuple[Lab, float]:
     return found, found.units[canonical]
 
 
+def _tidy(value: float) -> float:
+    """Ten significant digits: a value converted there and back lands on the same band edge (20 ng/mL, not 19.99..)."""
+    return float(f"{value:.10g}")
+
+
 def to_canonical(name: str, value: float, unit: str, *, field: str | None = None) -> float:
     """`value` in `unit` as the lab's canonical unit (ferritin in ng/mL, magnesium in mg/dL, ...)."""
     _lab, factor = _factor(name, unit, field)
-    return value * factor
+    return _tidy(value * factor)
 
 
 def from_canonical(name: str, value: float, unit: str, *, field: str | None = None) -> float:
     """A canonical value shown in another accepted `unit`."""
     _lab, factor = _factor(name, unit, field)
-    return value / factor
+    return _tidy(value / factor)
 
 
 # --- Bands ---------------------------------------------------------------------------------------------------------
