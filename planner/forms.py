@@ -88,11 +88,13 @@ def _lab_field(name: str) -> forms.FloatField:
 
 def _unit_field(name: str) -> forms.ChoiceField:
     lab = labs.LABS[name]
+    fits = ", ".join(lab.unit_label(unit) for unit in lab.units)
     return forms.ChoiceField(
         label=f"{lab.label} unit",
         choices=[(unit, lab.unit_label(unit)) for unit in lab.units],
         initial=lab.canonical_unit,
         required=False,
+        error_messages={"invalid_choice": f"{lab.label}: %(value)s does not fit {lab.label.lower()}; use {fits}"},
     )
 
 
