@@ -36,8 +36,8 @@ DISCLAIMER = (
     "renal dietitian."
 )
 SMOKER_NOTE = (
-    "Smoking: nicotine worsens RLS; stopping smoking is one of the lifestyle steps advised for RLS (NINDS). "
-    "Smoking also raises the vitamin C you need, which your target includes."
+    "Smoking: nicotine worsens RLS; stopping smoking is one of the lifestyle steps advised for RLS "
+    "(NINDS; MedlinePlus). Smoking also raises the vitamin C you need, which your target includes."
 )
 
 

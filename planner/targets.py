@@ -174,7 +174,7 @@ UPPER_SCOPE_NOTES = {
 }
 
 
-def _reference_target(code: str, intake, nutrients, deficiencies, blocks=None, ticked=()) -> Target:
+def _reference_target(code: str, intake, nutrients, deficiencies, assessment=None, ticked=()) -> Target:
     """A DRI nutrient: the adjusted RDA/AI, raised for a deficiency, never above the UL that applies to food."""
     unit = intake.unit
     value = intake.amount
@@ -187,9 +187,12 @@ def _reference_target(code: str, intake, nutrients, deficiencies, blocks=None, t
         why = "; ".join(deficiencies[deficiency])
         reason += f" Raised x{DEFICIENCY_FACTOR:g} to {raised:.1f} {unit} for {label}: {why}."
         value = raised
-    elif blocks and deficiency in blocks:
+    elif assessment and deficiency in assessment.blocks:
         although = f" although you ticked {label}" if deficiency in ticked else ""
-        reason += f" Not raised{although}: {blocks[deficiency]}."
+        reason += f" Not raised{although}: {assessment.blocks[deficiency]}."
+    if assessment and deficiency in assessment.unchanged:
+        said = "; ".join(assessment.unchanged[deficiency])
+        reason += f" Your results: {said[0].upper()}{said[1:]}."
     upper = intake.upper_limit if intake.upper_applies_to_food else None
     if upper is not None and value > UL_HEADROOM * upper:
         value = UL_HEADROOM * upper
@@ -213,9 +216,7 @@ def daily_targets(profile: PlanProfile) -> dict[str, Target]:
     targets.update(_macro_targets(profile, kcal, nutrients))
     dris = intakes.adjusted_intake(profile.age, profile.sex, profile.life_stage, profile.diet, profile.smoker)
     for code, intake in dris.items():
-        targets[code] = _reference_target(
-            code, intake, nutrients, deficiencies, assessment.blocks, profile.deficiencies
-        )
+        targets[code] = _reference_target(code, intake, nutrients, deficiencies, assessment, profile.deficiencies)
     targets["fiber_g"] = _target(
         nutrients,
         "fiber_g",
