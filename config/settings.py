@@ -80,6 +80,7 @@ TEMPLATES = [
         "OPTIONS": {
             # {% partialdef %} everywhere without a {% load %}: pages define their own fragments.
             "builtins": ["template_partials.templatetags.partials"],
+            "libraries": {"page_cache": "config.page_cache_tags"},  # config is not an app
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -158,7 +159,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # App servers keep no state of their own: cache and sessions live in the database by default and in
 # Redis when REDIS_URL is set, so any number of app servers can sit behind a load balancer.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-# "pages" holds rendered page fragments (nutrition/cache.py), apart from sessions and uploads, so that their
+# "pages" holds rendered pages and fragments (config/page_cache.py), apart from sessions and uploads, so that their
 # churn never culls those.
 if REDIS_URL:
     redis_cache = "config.redis_cache.RedisCache"

@@ -1,19 +1,22 @@
-"""Home, the foods browser and food pages. Their bodies are cached by `nutrition.cache`, keyed by the food
+"""Home, the foods browser and food pages. Their bodies are cached by `config.page_cache`, keyed by the food
 data's stamp, the reader's targets and the query string; they are rendered without the request, so nothing
 per visitor (CSRF token, user) can end up in a cached fragment. For a plain visitor (signed out, no session,
-no message) the whole page is cached as well (`cache.page`)."""
+no message) the whole page is cached as well (`page_cache.page`)."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
+from config import page_cache
+
 from . import cache, selectors
 from .models import DIET_CHOICES, Food
 
 
 def home(request):
-    return cache.page(request, "home.html", "home", (cache.data_stamp(),), lambda: {"food_count": Food.objects.count()})
+    context = lambda: {"food_count": Food.objects.count()}  # noqa: E731
+    return page_cache.page(request, "home.html", "home", (cache.data_stamp(),), context)
 
 
 def _filters(params) -> selectors.FoodFilters:
@@ -55,7 +58,7 @@ def food_list(request):
     parts = (stamp, targets, request.GET.urlencode())
 
     def body() -> str:
-        return cache.cached(
+        return page_cache.cached(
             f"food-list-{fragment}", parts,
             lambda: render_to_string(f"nutrition/food_list.html#{fragment}", _food_list_context(request.GET, targets)),
         )
@@ -63,7 +66,7 @@ def food_list(request):
     if fragment == "results":
         response = HttpResponse(body())
     else:
-        response = cache.page(request, "nutrition/food_list.html", "food-list", parts, lambda: {"body": body()})
+        response = page_cache.page(request, "nutrition/food_list.html", "food-list", parts, lambda: {"body": body()})
     patch_vary_headers(response, ("HX-Request",))
     return response
 
@@ -81,7 +84,7 @@ def food_detail(request, pk):
         return food.name, render_to_string("nutrition/food_detail.html#body", context)
 
     def context() -> dict:
-        title, body = cache.cached("food-page", (pk, stamp, targets), build)
+        title, body = page_cache.cached("food-page", (pk, stamp, targets), build)
         return {"title": title, "body": body}
 
-    return cache.page(request, "nutrition/food_detail.html", "food-page", (stamp, targets), context)
+    return page_cache.page(request, "nutrition/food_detail.html", "food-page", (stamp, targets), context)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from nutrition import cache as page_cache
+from config import page_cache
 
 from . import jobs, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
