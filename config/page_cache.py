@@ -23,6 +23,7 @@ import django
 from django.apps import apps
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -41,11 +42,26 @@ def page_cache():
     return caches[PAGES]
 
 
+def _static_manifest() -> bytes:
+    """The static files' manifest (hashed names, as collectstatic wrote them), or nothing without one (debug)."""
+    storage = staticfiles_storage
+    if not hasattr(storage, "manifest_name"):
+        return b""
+    try:
+        with storage.manifest_storage.open(storage.manifest_name) as manifest:
+            return manifest.read()
+    except FileNotFoundError:
+        return b""
+
+
 @functools.cache
 def release() -> str:
-    """A digest of the code and templates that render cached fragments (and Django's own version), so
-    that a new release never serves fragments rendered by the one before. Computed once per process."""
+    """A digest of the code and templates that render cached fragments, the static files' manifest (pages name
+    hashed CSS and JS files: a deploy that changes only those must not serve pages naming the old ones) and
+    Django's own version, so that a new release never serves fragments rendered by the one before. Computed once
+    per process."""
     digest = hashlib.md5(django.get_version().encode(), usedforsecurity=False)
+    digest.update(_static_manifest())
     roots = {Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])}
     roots.add(Path(importlib.util.find_spec(settings.ROOT_URLCONF).origin).parent)
     base, installed = Path(settings.BASE_DIR), Path(sys.prefix)
@@ -117,27 +133,43 @@ def plain_visitor(request) -> bool:
     return not len(get_messages(request))  # counts without marking them read
 
 
-@functools.cache
+SLOT_PREFIX = "csrf-slot-"
+
+
 def token_slot() -> str:
     """What stands for the visitor's CSRF token in a cached whole page (each response gets the visitor's own).
-    Derived from the secret key, so that no one can put it in a page (in a search, say) to have it replaced."""
-    return "csrf-slot-" + salted_hmac("nutrition.cache.token_slot", release()).hexdigest()[:24]
+    Derived from the secret key, so that no one can put it in a page (in a search, say) to have it replaced; so
+    it changes when the key is rotated, and whole pages are keyed by it (`page`)."""
+    return _token_slot(settings.SECRET_KEY, release())
 
 
-def page(request, template: str, name: str, parts: tuple, context: Callable[[], dict]) -> HttpResponse:
-    """`template` rendered with `context()`. For a plain visitor (`plain_visitor`) the whole page comes from
-    the page cache under `name`, `parts` (which must include `data_stamp()` when the page shows food data)
-    and the URL: rendered once with `token_slot()` for the CSRF token, then served to every plain visitor with
-    their own token put in its place. Anyone else gets the page rendered for them."""
-    if not plain_visitor(request):
+@functools.cache
+def _token_slot(secret: str, release: str) -> str:
+    return SLOT_PREFIX + salted_hmac("nutrition.cache.token_slot", release, secret=secret).hexdigest()[:24]
+
+
+def cacheable_query(request, params=()) -> bool:
+    """True when the query string names no parameter but `params`: a page with any other is never cached, so
+    distinct junk query strings cannot fill the cache (the caller keys on the values it parsed, not the raw text)."""
+    return set(request.GET) <= set(params)
+
+
+def page(request, template: str, name: str, parts: tuple, context: Callable[[], dict], params=()) -> HttpResponse:
+    """`template` rendered with `context()`. For a plain visitor (`plain_visitor`) whose query string names only
+    `params` the whole page comes from the page cache under `name`, `parts` (which must include `data_stamp()`
+    when the page shows food data, and the parsed values of `params`), the path and the token slot: rendered once
+    with `token_slot()` for the CSRF token, then served to every plain visitor with their own token put in its
+    place. A cached page without this slot, or with another one, is never served: it is rendered afresh. Anyone
+    else gets the page rendered for them."""
+    if not plain_visitor(request) or not cacheable_query(request, params):
         return render(request, template, context())
-    html = cached(
-        f"whole-{name}", (*parts, request.get_full_path()),
-        lambda: render_to_string(template, {**context(), "csrf_token": token_slot()}, request),
-    )
     slot = token_slot()
-    if slot in html:
-        html = html.replace(slot, get_token(request))
-    response = HttpResponse(html)
+    html = cached(
+        f"whole-{name}", (*parts, request.path, slot),
+        lambda: render_to_string(template, {**context(), "csrf_token": slot}, request),
+    )
+    if slot not in html or SLOT_PREFIX in html.replace(slot, ""):
+        return render(request, template, context())
+    response = HttpResponse(html.replace(slot, get_token(request)))
     patch_vary_headers(response, ("Cookie",))  # what a signed-in visitor gets differs
     return response
