@@ -33,11 +33,13 @@ migrate: install
 fixtures: migrate
 	$(PY) manage.py load_reference_data
 
+run: export DJANGO_DEBUG ?= 1
 run: fixtures
 	@echo "Serving Restful Plate on http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Builds queued plans; needed only when REDIS_URL is set (without Redis, plans are built in the web request).
+worker: export DJANGO_DEBUG ?= 1
 worker: install
 	$(PY) manage.py plan_worker
 

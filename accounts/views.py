@@ -4,9 +4,12 @@ from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from config.rate_limits import rate_limited
+
 from .forms import SignUpForm
 
 
+@rate_limited("sign-up", account=lambda request: None)  # a new account: per address only
 def signup(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

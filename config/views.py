@@ -10,6 +10,7 @@ import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseServerError
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 logger = logging.getLogger("restful_plate.errors")
@@ -24,3 +25,13 @@ def server_error(request, template_name="500.html"):
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(render_to_string(template_name))
+
+
+PLANS_BUSY_RETRY = 60  # seconds
+
+
+def plans_busy(request):
+    """The plan queue is full (settings.PLAN_QUEUE_MAX_LENGTH): a clear 503 that says to try again shortly."""
+    response = render(request, "plans_busy.html", status=503)
+    response["Retry-After"] = str(PLANS_BUSY_RETRY)
+    return response

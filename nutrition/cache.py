@@ -1,11 +1,11 @@
-"""Cached page fragments built from food data, and the stamp that says when they are out of date.
+"""The stamp of the food data that says when cached pages built from foods are out of date.
 
 Pages built from foods (the foods browser, a food's page) cost far more to render than to fetch from a
-cache. Their fragments are kept in the "pages" cache (the database, or Redis when REDIS_URL is set:
-shared by every app server) under a key that includes `data_stamp()`. Any change to what they show moves
-the stamp, so the next request renders afresh: nothing stale is served and nothing has to be deleted
-(fragments under an old stamp are never read again and expire). Fragments hold nothing per visitor
-(no CSRF token, no user): views render them without the request.
+cache. Their fragments are kept by the generic page cache (`config.page_cache`, in the "pages" cache: the
+database, or Redis when REDIS_URL is set: shared by every app server) under a key that includes `data_stamp()`.
+Any change to what they show moves the stamp, so the next request renders afresh: nothing stale is served
+and nothing has to be deleted (fragments under an old stamp are never read again and expire). Fragments hold
+nothing per visitor (no CSRF token, no user): views render them without the request.
 
 `data_stamp()` is one SQL query (subqueries on primary keys and the small food table) and one cache read:
 
@@ -28,42 +28,17 @@ that sets no `updated_at` and writes no history (nothing in the project writes t
 from __future__ import annotations
 
 import functools
-import hashlib
-import importlib.util
-import sys
-import threading
 import time
 import uuid
-from collections import OrderedDict
-from collections.abc import Callable
-from pathlib import Path
-from typing import TypeVar
 
-import django
-from django.apps import apps
-from django.conf import settings
-from django.contrib.messages import get_messages
-from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
-from django.utils.crypto import salted_hmac
+
+from config.page_cache import page_cache
 
 from .models import Allergen, Food, FoodGroup, Nutrient, NutrientAmount, Portion, ReferenceIntake
 
-PAGES = "pages"  # the cache alias for fragments (config/settings.py)
-TIMEOUT = 24 * 3600  # seconds; fragments under an old stamp are unreachable anyway
 GENERATION_KEY = "food-data-generation"
-
-T = TypeVar("T")
-
-
-def page_cache():
-    return caches[PAGES]
 
 
 @functools.cache  # (the SQL never changes; `Model.history` builds a manager class on each access)
@@ -142,105 +117,3 @@ for _model in (FoodGroup, Nutrient, Allergen, ReferenceIntake):
     post_save.connect(_saved_or_deleted, sender=_model, dispatch_uid=f"page-cache-save-{_model.__name__}")
     post_delete.connect(_saved_or_deleted, sender=_model, dispatch_uid=f"page-cache-delete-{_model.__name__}")
 m2m_changed.connect(_allergens_changed, sender=Food.allergens.through, dispatch_uid="page-cache-food-allergens")
-
-
-@functools.cache
-def release() -> str:
-    """A digest of the code and templates that render cached fragments (and Django's own version), so
-    that a new release never serves fragments rendered by the one before. Computed once per process."""
-    digest = hashlib.md5(django.get_version().encode(), usedforsecurity=False)
-    roots = {Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])}
-    roots.add(Path(importlib.util.find_spec(settings.ROOT_URLCONF).origin).parent)
-    base, installed = Path(settings.BASE_DIR), Path(sys.prefix)
-    roots |= {Path(app.path) for app in apps.get_app_configs() if Path(app.path).is_relative_to(base)}
-    roots = {root for root in roots if not root.is_relative_to(installed)}  # this project's own, not a venv's
-    for root in sorted(roots):
-        for path in sorted(root.rglob("*")):
-            if path.suffix in {".py", ".html", ".txt"} and path.is_file():
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-# The values most recently used in this process, in front of the shared page cache: a key names exactly one
-# value (it includes the stamp and the release), so a value held here is as fresh as the shared one, and a
-# page served from here costs no round trip to the cache server. A bounded LRU, shared by this process's threads.
-LOCAL_ENTRIES = 256
-_local: OrderedDict[str, object] = OrderedDict()
-_local_lock = threading.Lock()
-
-
-def cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
-    """The value cached under `name` and `parts` (which must include `data_stamp()` when the value
-    depends on food data), or `build()` stored there. `build` may raise (e.g. Http404): nothing is stored."""
-    raw = repr((release(), parts)).encode()
-    key = f"{name}:{hashlib.md5(raw, usedforsecurity=False).hexdigest()}"
-    with _local_lock:
-        value = _local.get(key)
-        if value is not None:
-            _local.move_to_end(key)
-            return value  # type: ignore[return-value]
-    cache = page_cache()
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
-    with _local_lock:
-        _local[key] = value
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
-    return value
-
-
-def forget_local() -> None:
-    """Drop what this process holds (tests: a rolled-back test's values must not reach the next test)."""
-    with _local_lock:
-        _local.clear()
-    _held.clear()
-
-
-_held: dict[str, tuple[str, object]] = {}
-
-
-def per_process(name: str, stamp: str, build: Callable[[], T]) -> T:
-    """`build()`, kept in this process until the stamp moves: for small values that every request needs."""
-    held = _held.get(name)
-    if held is not None and held[0] == stamp:
-        return held[1]  # type: ignore[return-value]
-    value = build()
-    _held[name] = (stamp, value)
-    return value
-
-
-def plain_visitor(request) -> bool:
-    """True when this visitor's page is the same as every such visitor's: a GET or HEAD with no session
-    cookie (so signed out, and no plan whose targets the food pages would show) and no message waiting."""
-    if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return False
-    return not len(get_messages(request))  # counts without marking them read
-
-
-@functools.cache
-def token_slot() -> str:
-    """What stands for the visitor's CSRF token in a cached whole page (each response gets the visitor's own).
-    Derived from the secret key, so that no one can put it in a page (in a search, say) to have it replaced."""
-    return "csrf-slot-" + salted_hmac("nutrition.cache.token_slot", release()).hexdigest()[:24]
-
-
-def page(request, template: str, name: str, parts: tuple, context: Callable[[], dict]) -> HttpResponse:
-    """`template` rendered with `context()`. For a plain visitor (`plain_visitor`) the whole page comes from
-    the page cache under `name`, `parts` (which must include `data_stamp()` when the page shows food data)
-    and the URL: rendered once with `token_slot()` for the CSRF token, then served to every plain visitor with
-    their own token put in its place. Anyone else gets the page rendered for them."""
-    if not plain_visitor(request):
-        return render(request, template, context())
-    html = cached(
-        f"whole-{name}", (*parts, request.get_full_path()),
-        lambda: render_to_string(template, {**context(), "csrf_token": token_slot()}, request),
-    )
-    slot = token_slot()
-    if slot in html:
-        html = html.replace(slot, get_token(request))
-    response = HttpResponse(html)
-    patch_vary_headers(response, ("Cookie",))  # what a signed-in visitor gets differs
-    return response

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
-from .cache import per_process
+from config.page_cache import per_process
+
 from .intakes import group_label, reference_intakes
 from .models import DIETS, RLS_NUTRIENTS, Food, FoodGroup, Nutrient, NutrientAmount, Portion
 

@@ -1,43 +1,70 @@
-"""Home, the foods browser and food pages. Their bodies are cached by `nutrition.cache`, keyed by the food
+"""Home, the foods browser and food pages. Their bodies are cached by `config.page_cache`, keyed by the food
 data's stamp, the reader's targets and the query string; they are rendered without the request, so nothing
 per visitor (CSRF token, user) can end up in a cached fragment. For a plain visitor (signed out, no session,
-no message) the whole page is cached as well (`cache.page`)."""
+no message) the whole page is cached as well (`page_cache.page`)."""
+
+import math
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 
+from config import page_cache
+
 from . import cache, selectors
-from .models import DIET_CHOICES, Food
+from .models import DIET_CHOICES, DIETS, RLS_NUTRIENTS, Food
+
+# The foods browser's parameters; a query string naming any other is rendered but never cached.
+FILTER_PARAMS = ("q", "group", "diet", "rich", "sort", "page")
+MAX_QUERY = 100  # characters of a search kept
+SORTS = {"name"} | {f"{code}:{per}" for code in RLS_NUTRIENTS for per in ("100g", "portion")}
 
 
 def home(request):
-    return cache.page(request, "home.html", "home", (cache.data_stamp(),), lambda: {"food_count": Food.objects.count()})
+    context = lambda: {"food_count": Food.objects.count()}  # noqa: E731
+    return page_cache.page(request, "home.html", "home", (cache.data_stamp(),), context)
 
 
-def _filters(params) -> selectors.FoodFilters:
-    return selectors.FoodFilters(
-        query=params.get("q", "").strip(),
-        group=params.get("group", ""),
-        diet=params.get("diet", ""),
-        rich_in=params.get("rich", ""),
-        sort=params.get("sort", "name"),
+def _filters(params, stamp: str) -> tuple[selectors.FoodFilters, int]:
+    """The filters and page number the query string asks for, each checked: a value that names no group, diet,
+    nutrient or sort is dropped; the page is clamped to the pages there can be. Pages are keyed on these, never
+    on the raw query string."""
+    groups = page_cache.per_process("food-group-codes", stamp, lambda: {g.code for g in selectors.food_groups()})
+    pages = page_cache.per_process("food-pages", stamp, lambda: math.ceil(Food.objects.count() / selectors.PAGE_SIZE))
+    group, diet, rich, sort = (params.get(name, "") for name in ("group", "diet", "rich", "sort"))
+    filters = selectors.FoodFilters(
+        query=" ".join(params.get("q", "").split())[:MAX_QUERY],
+        group=group if group in groups else "",
+        diet=diet if diet in DIETS else "",
+        rich_in=rich if rich in RLS_NUTRIENTS else "",
+        sort=sort if sort in SORTS else "name",
     )
+    number = params.get("page", "")
+    number = min(max(int(number), 1), max(pages, 1)) if number.isdigit() else 1
+    return filters, number
 
 
-def _food_list_context(params, targets: selectors.ReaderTargets) -> dict:
-    filters = _filters(params)
+def _filter_query(filters: selectors.FoodFilters) -> str:
+    """The filters as a query string, without defaults (the pager adds its page)."""
+    query = QueryDict(mutable=True)
+    values = {"q": filters.query, "group": filters.group, "diet": filters.diet, "rich": filters.rich_in}
+    values["sort"] = "" if filters.sort == "name" else filters.sort
+    for name, value in values.items():
+        if value:
+            query[name] = value
+    return query.urlencode()
+
+
+def _food_list_context(filters: selectors.FoodFilters, number: int, targets: selectors.ReaderTargets) -> dict:
     nutrients = selectors.rls_nutrients()
-    page = Paginator(selectors.filtered_foods(filters, targets), selectors.PAGE_SIZE).get_page(params.get("page"))
-    others = params.copy()
-    others.pop("page", None)
+    page = Paginator(selectors.filtered_foods(filters, targets), selectors.PAGE_SIZE).get_page(number)
     return {
         "page": page,
         "rows": selectors.food_rows(page, nutrients, filters.per_portion),
         "filters": filters,
         "query": filters.query,
-        "params": others.urlencode(),
+        "params": _filter_query(filters),
         "nutrients": nutrients,
         "groups": selectors.food_groups(),
         "diets": DIET_CHOICES,
@@ -52,18 +79,22 @@ def food_list(request):
     targets = selectors.reader_targets(request.session, stamp)
     # A history restore (back button after a pushed URL) needs the whole page, not the fragment.
     fragment = "results" if request.htmx and not request.htmx.history_restore_request else "body"
-    parts = (stamp, targets, request.GET.urlencode())
+    filters, number = _filters(request.GET, stamp)
+    parts = (stamp, targets, filters, number)
+
+    def render_body() -> str:
+        return render_to_string(f"nutrition/food_list.html#{fragment}", _food_list_context(filters, number, targets))
 
     def body() -> str:
-        return cache.cached(
-            f"food-list-{fragment}", parts,
-            lambda: render_to_string(f"nutrition/food_list.html#{fragment}", _food_list_context(request.GET, targets)),
-        )
+        if not page_cache.cacheable_query(request, FILTER_PARAMS):
+            return render_body()
+        return page_cache.cached(f"food-list-{fragment}", parts, render_body)
 
     if fragment == "results":
         response = HttpResponse(body())
     else:
-        response = cache.page(request, "nutrition/food_list.html", "food-list", parts, lambda: {"body": body()})
+        context = lambda: {"body": body()}  # noqa: E731
+        response = page_cache.page(request, "nutrition/food_list.html", "food-list", parts, context, FILTER_PARAMS)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
@@ -81,7 +112,7 @@ def food_detail(request, pk):
         return food.name, render_to_string("nutrition/food_detail.html#body", context)
 
     def context() -> dict:
-        title, body = cache.cached("food-page", (pk, stamp, targets), build)
+        title, body = page_cache.cached("food-page", (pk, stamp, targets), build)
         return {"title": title, "body": body}
 
-    return cache.page(request, "nutrition/food_detail.html", "food-page", (stamp, targets), context)
+    return page_cache.page(request, "nutrition/food_detail.html", "food-page", (stamp, targets), context)

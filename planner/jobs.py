@@ -38,6 +38,10 @@ TIMEOUT_MARGIN = 30  # seconds on top of the solver's time limit before the work
 WAITING, DONE, FAILED, MISSING, UNAVAILABLE = "waiting", "done", "failed", "missing", "unavailable"
 
 
+class QueueFull(Exception):
+    """More plans wait than settings.PLAN_QUEUE_MAX_LENGTH: this one is refused rather than queued."""
+
+
 @dataclass(frozen=True)
 class Submitted:
     """What `submit_plan` did: queued a job (`ticket`) or generated the plan in this process (`document`)."""
@@ -88,10 +92,14 @@ def run_plan_job(profile_data: dict, seed: int = 0, days: int | None = None, loc
 
 
 def submit_plan(profile_data: dict, *, seed: int = 0, days: int | None = None, locked=None) -> Submitted:
-    """Queue a plan when the queue is on and reachable; otherwise generate it in this process."""
+    """Queue a plan when the queue is on and reachable; otherwise generate it in this process. Raises QueueFull
+    when the queue is already as long as settings.PLAN_QUEUE_MAX_LENGTH."""
     if queue_enabled():
         try:
-            job = plan_queue().enqueue_call(
+            queue = plan_queue()
+            if queue.count >= settings.PLAN_QUEUE_MAX_LENGTH:
+                raise QueueFull(queue.count)
+            job = queue.enqueue_call(
                 run_plan_job,
                 kwargs={"profile_data": profile_data, "seed": seed, "days": days, "locked": _locks_as_json(locked)},
                 timeout=job_timeout(),

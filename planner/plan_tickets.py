@@ -22,9 +22,20 @@ MAX_TICKETS = 10  # older tickets fall out of the session
 class Started:
     ticket: str | None = None  # queued: wait for this ticket
     record: PlanRecord | None = None  # generated here and already stored
+    already_waiting: bool = False  # nothing new started: `ticket` is this session's plan still being built
+
+
+def pending(request) -> str | None:
+    """The ticket of this session's plan still in the queue, if any: a session has at most one at a time."""
+    for ticket, found in request.session.get(TICKETS, {}).items():
+        if "plan" not in found and jobs.job_state(ticket).status == jobs.WAITING:
+            return ticket
+    return None
 
 
 def start_new(request, profile_data: dict) -> Started:
+    if waiting := pending(request):
+        return Started(ticket=waiting, already_waiting=True)
     submitted = jobs.submit_plan(profile_data)
     if submitted.ticket:
         _remember(request, submitted.ticket, {"profile_data": profile_data})
@@ -34,6 +45,8 @@ def start_new(request, profile_data: dict) -> Started:
 
 def start_regenerate(request, record: PlanRecord) -> Started:
     """A new plan for `record` with the next seed, keeping its locked meals and its number of days."""
+    if waiting := pending(request):
+        return Started(ticket=waiting, already_waiting=True)
     seed = record.seed + 1
     days = len(record.document.get("days", [])) or None
     submitted = jobs.submit_plan(record.profile_data, seed=seed, days=days, locked=record.locked_meals())

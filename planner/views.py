@@ -10,9 +10,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from nutrition import cache as page_cache
+from config import page_cache
+from config.rate_limits import rate_limited, too_many_requests, used_up, user_account
+from config.views import plans_busy
 
 from . import jobs, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
@@ -26,6 +29,7 @@ EXPORT_TYPES = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", table_xlsx),
 }
 REGENERATED = "A new plan, keeping the meals you locked."
+STILL_WAITING = "Your last plan is still being built: one plan at a time. Here it is."
 
 
 def _form_context(request, form):
@@ -33,6 +37,7 @@ def _form_context(request, form):
     return {"form": form, "profiles": profiles}
 
 
+@vary_on_headers("HX-Request")
 def plan_form(request):
     if request.method != "POST":
         if "profile" not in request.GET:  # the empty form: whole from the page cache for a plain visitor
@@ -47,13 +52,18 @@ def plan_form(request):
     if not form.is_valid():
         template = "planner/plan_form.html#plan-form" if request.htmx else "planner/plan_form.html"
         return render(request, template, _form_context(request, form))
+    if wait := used_up(request, "plan", user_account(request)):  # only plans that would be built count
+        return too_many_requests(request, wait)
     profile_data = form.profile_data()
     if "save_profile" in request.POST and request.user.is_authenticated:
         name = request.POST.get("profile_name", "").strip()[:100] or "Me"
         plan_store.save_profile(request.user, name, form.profile.to_dict())
         messages.success(request, f"Profile “{name}” saved.")
-    started = plan_tickets.start_new(request, profile_data)
-    return _go(request, _started_url(started))
+    try:
+        started = plan_tickets.start_new(request, profile_data)
+    except jobs.QueueFull:
+        return plans_busy(request)
+    return _go(request, _started_url(started, request))
 
 
 @require_POST
@@ -70,7 +80,9 @@ def record_url(record):
     return reverse("planner:detail", args=[record.key])
 
 
-def _started_url(started):
+def _started_url(started, request=None):
+    if started.already_waiting and request is not None:
+        messages.info(request, STILL_WAITING)
     return reverse("planner:wait", args=[started.ticket]) if started.ticket else record_url(started.record)
 
 
@@ -85,6 +97,8 @@ def plan_detail(request, key):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
+@rate_limited("swap")
 def plan_swap(request, key, day, slot):
     record = plan_store.get_plan(request, key)
     if plan_pages.find_day(record, day) is None:
@@ -99,6 +113,7 @@ def plan_swap(request, key, day, slot):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def plan_lock(request, key, day, slot):
     record = plan_store.get_plan(request, key)
     found = plan_pages.find_day(record, day)
@@ -115,13 +130,19 @@ def plan_lock(request, key, day, slot):
 
 
 @require_POST
+@vary_on_headers("HX-Request")
+@rate_limited("regenerate")
 def plan_regenerate(request, key):
-    started = plan_tickets.start_regenerate(request, plan_store.get_plan(request, key))
+    try:
+        started = plan_tickets.start_regenerate(request, plan_store.get_plan(request, key))
+    except jobs.QueueFull:
+        return plans_busy(request)
     if started.record:
         messages.success(request, REGENERATED)
-    return _go(request, _started_url(started))
+    return _go(request, _started_url(started, request))
 
 
+@vary_on_headers("HX-Request")
 def plan_wait(request, ticket):
     """A queued plan: 'building' (htmx polls this URL), then off to the plan; or a clear message if it failed."""
     entry = plan_tickets.entry(request, ticket)

@@ -17,7 +17,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_page_cache_memory():
     """What a process holds of the page cache survives a test's rollback; each test starts without it."""
-    from nutrition.cache import forget_local
+    from config.page_cache import forget_local
 
     forget_local()
     yield

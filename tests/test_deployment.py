@@ -60,7 +60,7 @@ def test_cache_and_sessions_live_in_the_database_by_default(client, settings):
 
 def test_cache_and_sessions_use_redis_when_redis_url_is_set():
     """Against the Redis on 127.0.0.1:6379: a value written by one process is read by another."""
-    env = {"REDIS_URL": "redis://127.0.0.1:6379/15"}
+    env = {"REDIS_URL": "redis://127.0.0.1:6379/15", "DJANGO_DEBUG": "1"}
     token = secrets.token_hex(8)
     write = run_manage(
         "shell", "-c",

@@ -302,7 +302,7 @@ def test_the_empty_plan_form_is_cached_but_tokens_and_errors_stay_per_visitor():
     from django.core.cache import caches
     from django.core.cache.utils import make_template_fragment_key
 
-    from nutrition.cache import release
+    from config.page_cache import release
 
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     form_url = reverse("planner:form")

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
+from django.views.decorators.vary import vary_on_headers
 
 from nutrition.models import RLS_NUTRIENTS, Food, ImportBatch, Nutrient
 from nutrition.selectors import foods_with_amounts, rls_nutrients
@@ -26,6 +27,7 @@ def home(request):
 
 
 @dietitian_required
+@vary_on_headers("HX-Request")
 def food_list(request):
     filters = FoodFilterForm(request.GET or None, sources=selectors.food_sources())
     page = Paginator(selectors.filtered_foods(request.GET), 50).get_page(request.GET.get("page"))

@@ -1,0 +1,217 @@
+"""Flood test: does a flood of plan posts from one address slow other visitors' pages down? Run by hand, loopback only.
+
+    .venv/bin/python bench/flood.py [--seconds 20] [--visitors 4] [--flooders 8] [--workers 2] [--queue]
+
+It creates a throwaway PostgreSQL database (restful_plate_flood), migrates it, loads the fixtures, collects the
+static files, and starts gunicorn on 127.0.0.1 in production mode with the default rate limits (plans built in the
+web request, the worst case for a flood, unless --queue puts them on a scratch Redis queue with one plan_worker).
+Then two phases of --seconds each:
+
+1. baseline: --visitors Python clients on 127.0.0.1, back to back, over home, a foods search, a food page and the
+   plan form, each time as a new visitor (no cookies, as most first visits are);
+2. flood: --flooders threads post complete 7-day plan forms as fast as they can from 127.0.0.2, a second loopback
+   address (the rate limits count per address; a real flood would come from one); after --ramp seconds (in which
+   the flood spends its allowance: 10 plans per 10 minutes) the same visitors run again for --seconds.
+
+It prints each phase's p50/p95 of the visitors' pages, the flood's answers by status, and the ratio of the p95s (the
+goal: at most 1.2), then stops everything and drops the database. The whole run is bounded (--seconds x 2 plus
+set-up; every request has a 30 s timeout). On a busy shared machine the figures move with everything else running:
+run it more than once before reading much into a few per cent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import http.client
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+FLOOD_DB = "restful_plate_flood"
+REDIS_URL = "redis://127.0.0.1:6379/12"  # a scratch Redis database, flushed before and after (--queue only)
+SEARCH_TERMS = ["lentil", "spinach", "salmon", "oat", "bean", "milk", "egg", "rice", "kiwi", "tofu"]
+FLOODER_ADDRESS = "127.0.0.2"
+GOAL_RATIO = 1.2
+
+
+def psql(sql: str) -> None:
+    subprocess.run(["psql", DB_ADMIN_URL, "-qc", sql], check=True, capture_output=True)
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True,
+                   timeout=900)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
+
+
+def request(port: int, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None,
+            source: str = "127.0.0.1") -> tuple[int, dict, str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read().decode(errors="replace")
+    finally:
+        connection.close()
+
+
+def visit_loop(port: int, paths: list[str], seed: int, until: float, times: list[float], errors: list[str]) -> None:
+    rng = random.Random(seed)
+    while time.monotonic() < until:
+        path = rng.choice(paths)
+        started = time.perf_counter()
+        try:
+            status, _, _ = request(port, "GET", path)
+        except OSError as error:
+            errors.append(str(error))
+            continue
+        elapsed = (time.perf_counter() - started) * 1000
+        if status != 200:
+            errors.append(f"{path}: {status}")
+        times.append(elapsed)
+
+
+def flood_loop(port: int, seed: int, until: float, answers: collections.Counter) -> None:
+    """One flooding thread: a form page for its cookie and token, then 7-day plan posts back to back."""
+    rng = random.Random(seed)
+    _, headers, page = request(port, "GET", "/plan/", source=FLOODER_ADDRESS)
+    cookie = headers.get("Set-Cookie", "").split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    while time.monotonic() < until:
+        form = {"age": rng.randint(20, 70), "sex": rng.choice(["female", "male"]), "weight_kg": rng.randint(55, 95),
+                "height_cm": rng.randint(155, 190), "activity": "low",
+                "diet": rng.choice(["omnivore", "vegetarian", "vegan"]), "life_stage": "none", "days": 7,
+                "csrfmiddlewaretoken": token}
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+                   "Referer": f"http://127.0.0.1:{port}/plan/"}
+        try:
+            status, _, _ = request(port, "POST", "/plan/", body=urllib.parse.urlencode(form).encode(),
+                                   headers=headers, source=FLOODER_ADDRESS)
+        except OSError:
+            status = "error"
+        answers[status] += 1
+
+
+def run_phase(port: int, paths: list[str], args, flood: bool) -> dict:
+    """Visitors for --seconds; with `flood`, the flooders start --ramp seconds earlier and run to the end."""
+    times: list[float] = []
+    errors: list[str] = []
+    answers: collections.Counter = collections.Counter()
+    threads = []
+    if flood:
+        until = time.monotonic() + args.ramp + args.seconds
+        threads += [threading.Thread(target=flood_loop, args=(port, 1000 + i, until, answers))
+                    for i in range(args.flooders)]
+        for thread in threads:
+            thread.start()
+        time.sleep(args.ramp)
+    ramp_answers = collections.Counter(answers)
+    until = time.monotonic() + args.seconds
+    visitors = [threading.Thread(target=visit_loop, args=(port, paths, i, until, times, errors))
+                for i in range(args.visitors)]
+    for thread in visitors:
+        thread.start()
+    for thread in [*visitors, *threads]:
+        thread.join(timeout=args.seconds + 60)
+    return {"times": times, "errors": errors, "answers": answers, "ramp": ramp_answers}
+
+
+def report(name: str, phase: dict, seconds: float) -> float:
+    times = phase["times"]
+    p95 = percentile(times, 95)
+    print(f"{name:<9} {len(times):>6} {len(times) / seconds:>7.1f} {statistics.median(times):>8.1f} {p95:>8.1f} "
+          f"{percentile(times, 99):>8.1f} {len(phase['errors']):>7}")
+    return p95
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
+    parser.add_argument("--visitors", type=int, default=4)
+    parser.add_argument("--flooders", type=int, default=8)
+    parser.add_argument("--ramp", type=float, default=10,
+                        help="seconds the flood runs before the visitors are measured (it spends its allowance)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--queue", action="store_true", help="plans on a Redis queue with one plan_worker")
+    parser.add_argument("--port", type=int, default=8766)
+    args = parser.parse_args()
+
+    static_root = tempfile.mkdtemp(prefix="flood-static-")
+    env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{FLOOD_DB}",
+               DJANGO_DEBUG="0", DJANGO_SECRET_KEY="flood-test-" + "k" * 50, DJANGO_ALLOWED_HOSTS="127.0.0.1",
+               DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SESSION_COOKIE_SECURE="0", DJANGO_CSRF_COOKIE_SECURE="0",
+               DJANGO_LOG_LEVEL="WARNING", DJANGO_STATIC_ROOT=static_root)
+    env.pop("REDIS_URL", None)
+    if args.queue:
+        env["REDIS_URL"] = REDIS_URL
+        subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=True, capture_output=True)
+    psql(f"DROP DATABASE IF EXISTS {FLOOD_DB}")
+    psql(f"CREATE DATABASE {FLOOD_DB}")
+    processes: list[subprocess.Popen] = []
+    try:
+        for step in (("migrate", "--noinput"), ("createcachetable",), ("load_reference_data",),
+                     ("collectstatic", "--noinput")):
+            manage(env, *step)
+        food_ids = subprocess.run(["psql", env["DATABASE_URL"], "-Atc", "select id from nutrition_food"],
+                                  check=True, capture_output=True, text=True).stdout.split()
+        processes.append(subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
+             "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env))
+        if args.queue:
+            processes.append(subprocess.Popen([sys.executable, "manage.py", "plan_worker"], cwd=ROOT, env=env,
+                                              stdout=subprocess.DEVNULL))
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{args.port}/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        paths = ["/", "/plan/", *(f"/foods/?q={t}" for t in SEARCH_TERMS), *(f"/foods/{pk}/" for pk in food_ids[:50])]
+        for path in paths:  # warm the page cache and every worker's templates
+            for _ in range(args.workers):
+                request(args.port, "GET", path)
+
+        baseline = run_phase(args.port, paths, args, flood=False)
+        flooded = run_phase(args.port, paths, args, flood=True)
+
+        mode = "plans on the queue (1 plan_worker)" if args.queue else "plans in the web request"
+        print(f"gunicorn {args.workers} sync workers, PostgreSQL, {mode}; {args.visitors} visitors on 127.0.0.1, "
+              f"{args.flooders} flooding threads on {FLOODER_ADDRESS}; {args.seconds:g} s a phase; "
+              f"{os.cpu_count()} cores (shared)")
+        print(f"{'phase':<9} {'pages':>6} {'pages/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+        before = report("baseline", baseline, args.seconds)
+        during = report("flood", flooded, args.seconds)
+        for name, when in (("ramp", f"first {args.ramp:g} s"), ("answers", "in all")):
+            answers = ", ".join(f"{status}: {count}" for status, count in sorted(flooded[name].items(), key=str))
+            print(f"flood answers by status ({when}): {answers}")
+        print(f"visitors' p95 during the flood / before: {during / before:.2f} (goal <= {GOAL_RATIO})")
+        for problem in sorted(set(baseline["errors"] + flooded["errors"]))[:3]:
+            print(f"  visitor error: {problem}")
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+        psql(f"DROP DATABASE IF EXISTS {FLOOD_DB}")
+        if args.queue:
+            subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], capture_output=True)
+
+
+if __name__ == "__main__":
+    main()
