@@ -12,7 +12,8 @@ from .forms import SignUpForm
 @rate_limited("sign-up", account=lambda request: None)  # a new account: per address only
 def signup(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    allowed = {request.get_host()}
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=allowed, require_https=request.is_secure()):
         next_url = ""
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

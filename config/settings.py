@@ -190,6 +190,14 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# A file past UPLOAD_MAX_BYTES is refused while it streams, before it is stored (config/uploads.py).
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "config.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # App servers keep no state of their own: cache and sessions live in the database by default and in
 # Redis when REDIS_URL is set, so any number of app servers can sit behind a load balancer.
 REDIS_URL = env.str("REDIS_URL", "")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
+
+from nutrition.exports import frame_as_csv, frame_as_xlsx
 
 BASE_COLUMNS = ["day", "slot", "meal", "food", "grams", "source", "source_id"]
 
@@ -40,11 +41,9 @@ def plan_table(
 
 
 def table_csv(table: pd.DataFrame) -> bytes:
-    return table.to_csv(index=False).encode("utf-8")
+    """CSV in which no text cell (a food's name) can run as a formula; see nutrition/exports.py."""
+    return frame_as_csv(table).encode("utf-8")
 
 
 def table_xlsx(table: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        table.to_excel(writer, index=False, sheet_name="Plan")
-    return buffer.getvalue()
+    return frame_as_xlsx(table, sheet_name="Plan")

@@ -1,12 +1,19 @@
-"""Read-side queries for the dietitian workspace: filtered food lists and what needs review."""
+"""Read-side queries for the dietitian workspace: filtered food lists, what needs review, what a page shows."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from datetime import UTC, datetime
 
-from nutrition.models import RLS_NUTRIENTS, Food
+from django.db.models import Count, DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from nutrition.importers.food_records import BASELINE_REASON
+from nutrition.models import RLS_NUTRIENTS, Food, ImportBatch, Nutrient, NutrientAmount
 from nutrition.selectors import foods_with_amounts
 from planner.models.meals import Meal, MealIngredient
+
+# A meal with no history row (loaded from the fixtures, never saved since) was last seen before any recorded change.
+_NEVER = Value(datetime(1970, 1, 1, tzinfo=UTC), output_field=DateTimeField())
 
 
 def with_rls_counts(queryset: QuerySet[Food]) -> QuerySet[Food]:
@@ -36,6 +43,25 @@ def food_sources() -> list[str]:
     return list(Food.objects.order_by("source").values_list("source", flat=True).distinct())
 
 
+def food_count() -> int:
+    return Food.objects.count()
+
+
+def food_for_editing() -> QuerySet[Food]:
+    return foods_with_amounts(Food.objects.prefetch_related("portions"))
+
+
+def nutrient_and_amount(food: Food, code: str) -> tuple[Nutrient | None, NutrientAmount | None]:
+    """The nutrient with this code (None if there is none) and the food's value of it (None if unknown)."""
+    nutrient = Nutrient.objects.filter(code=code).first()
+    amount = food.amounts.filter(nutrient=nutrient).first() if nutrient else None
+    return nutrient, amount
+
+
+def recent_batches(limit: int) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.select_related("user")[:limit]
+
+
 def foods_needing_review() -> QuerySet[Food]:
     """Foods flagged for review or missing a value for any of the six RLS nutrients."""
     foods = with_rls_counts(Food.objects.all())
@@ -43,11 +69,62 @@ def foods_needing_review() -> QuerySet[Food]:
     return foods_with_amounts(foods).order_by("-needs_review", "rls_known", "name")
 
 
+def _food_changes(food_id, after) -> tuple[Exists, Exists]:
+    """Whether the food (its own row, or one of its values) has a recorded change later than `after`.
+
+    Only history rows count, never the fixtures' `updated_at` dates: a food loaded from the fixtures has no
+    history until it first changes. Baseline rows (the state before a change, see `ensure_history_baseline`)
+    are not changes, nor is a food's own creation (its meals cannot be older than it).
+    """
+    real = ~Q(history_change_reason=BASELINE_REASON)
+    food_rows = Food.history.filter(real, id=food_id, history_date__gt=after).exclude(history_type="+")
+    value_rows = NutrientAmount.history.filter(real, food_id=food_id, history_date__gt=after)
+    return Exists(food_rows), Exists(value_rows)
+
+
+def _last_seen() -> Coalesce:
+    """When the meal was last saved or reviewed: its latest history row (none: before every recorded change)."""
+    latest = Meal.history.filter(id=OuterRef("pk")).order_by("-history_date").values("history_date")[:1]
+    return Coalesce(Subquery(latest), _NEVER)
+
+
 def meals_needing_review() -> QuerySet[Meal]:
-    """Meals flagged for review, or with a food that changed after the meal was last saved."""
-    changed_food = MealIngredient.objects.filter(meal=OuterRef("pk"), food__updated_at__gt=OuterRef("updated_at"))
-    return Meal.objects.filter(Q(needs_review=True) | Exists(changed_food)).prefetch_related("ingredients__food")
+    """Meals flagged for review, or with a food that changed after the meal was last saved or reviewed."""
+    food_changed, value_changed = _food_changes(OuterRef("food_id"), OuterRef(OuterRef("last_seen")))
+    changed_ingredient = MealIngredient.objects.filter(meal=OuterRef("pk")).filter(food_changed | value_changed)
+    meals = Meal.objects.annotate(last_seen=_last_seen())
+    return meals.filter(Q(needs_review=True) | Exists(changed_ingredient)).prefetch_related("ingredients__food")
+
+
+def meal_ids_needing_review() -> set[int]:
+    return set(meals_needing_review().values_list("pk", flat=True))
 
 
 def changed_foods_of(meal: Meal) -> list[Food]:
-    return [i.food for i in meal.ingredients.all() if i.food.updated_at > meal.updated_at]
+    """The meal's foods with a recorded change after the meal was last saved or reviewed."""
+    last = meal.history.order_by("-history_date").values_list("history_date", flat=True).first()
+    after = Value(last or _NEVER.value, output_field=DateTimeField())
+    food_changed, value_changed = _food_changes(OuterRef("pk"), after)
+    changed = Food.objects.filter(meal_ingredients__meal=meal).filter(food_changed | value_changed)
+    return list(changed.distinct().order_by("name"))
+
+
+def meals_in_order() -> QuerySet[Meal]:
+    return Meal.objects.prefetch_related("ingredients").order_by("slot", "name")
+
+
+def foods_with_values(food_ids) -> dict[int, Food]:
+    """Foods by id, with their values loaded (for totals over many rows in a few queries)."""
+    return {f.pk: f for f in Food.objects.filter(pk__in=list(food_ids)).prefetch_related("amounts__nutrient")}
+
+
+def saved_rows(meal: Meal) -> list[tuple[Food, float]]:
+    """The saved meal's (food, grams), foods with their values loaded."""
+    if not meal.pk:
+        return []
+    ingredients = meal.ingredients.select_related("food").prefetch_related("food__amounts__nutrient")
+    return [(i.food, i.grams) for i in ingredients]
+
+
+def food_suggestions(text: str, limit: int = 20) -> QuerySet[Food] | list:
+    return Food.objects.search(text).order_by("name")[:limit] if len(text) >= 2 else []

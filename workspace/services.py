@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+import pandas as pd
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -121,15 +122,22 @@ def meal_totals(rows: list[tuple[Food, float]]) -> list[dict]:
     return result
 
 
-def stash_upload(user, data: bytes, filename: str) -> str:
-    """Keep an uploaded file until the dietitian confirms its preview (shared cache: any app server)."""
+def stash_upload(user, frame: pd.DataFrame, filename: str, fingerprint: str) -> str:
+    """Keep an uploaded sheet, as read for its preview, until the dietitian confirms it (shared cache: any app
+    server). The sheet is kept as plain lists, so confirming never reads the file again."""
     token = secrets.token_urlsafe(16)
-    cache.set(f"workspace-upload:{user.pk}:{token}", (data, filename), UPLOAD_SECONDS)
+    sheet = {"columns": list(frame.columns), "rows": frame.to_numpy().tolist()}
+    cache.set(f"workspace-upload:{user.pk}:{token}", (sheet, filename, fingerprint), UPLOAD_SECONDS)
     return token
 
 
-def stashed_upload(user, token: str) -> tuple[bytes, str] | None:
-    return cache.get(f"workspace-upload:{user.pk}:{token}")
+def stashed_upload(user, token: str) -> tuple[pd.DataFrame, str, str] | None:
+    """The stashed sheet, its file name and fingerprint, or None when it expired or is someone else's."""
+    stashed = cache.get(f"workspace-upload:{user.pk}:{token}")
+    if stashed is None:
+        return None
+    sheet, filename, fingerprint = stashed
+    return pd.DataFrame(sheet["rows"], columns=sheet["columns"], dtype=str), filename, fingerprint
 
 
 def drop_upload(user, token: str) -> None:

@@ -1,12 +1,7 @@
-"""FoodData Central: the API client and the mapping of an FDC food record to a `FoodRecord`.
-
-Nutrients are matched on FDC's `nutrient.id` (1089 iron), never on the older three-digit `number`,
-which FDC has reused. A nutrient a record does not list stays unknown: no amount row, never zero.
-"""
+"""FoodData Central's API: the client, and reading its food records (the mapping is `fdc_mapping.py`'s)."""
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 
@@ -14,42 +9,22 @@ import requests
 from django.conf import settings
 from django.db import transaction
 
-from nutrition.models import Nutrient
+from .fdc_mapping import FdcPortion, food_record, nutrient_codes_by_fdc_id
+from .food_records import DatasetImport, ImportRefused, finish_batch, save_food_records, start_batch
+from .plausibility import check_records
 
-from .food_records import FoodRecord, PortionRecord, SaveResult, finish_batch, save_food_records, start_batch
-
-SOURCE = "usda-fdc"
-ENERGY_ID = 1008
-# Foundation Foods often lack 1008: use the Atwater energy instead, specific factors first (closer to the food).
-ENERGY_FALLBACK_IDS = (2048, 2047)
 IDS_PER_CALL = 20
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 
-class FdcError(Exception):
+class FdcError(ImportRefused):
     """The API could not be used (bad key, unreachable, malformed answer): nothing was imported."""
 
-
-def nutrient_codes_by_fdc_id() -> dict[int, str]:
-    return dict(Nutrient.objects.exclude(fdc_nutrient_id=None).values_list("fdc_nutrient_id", "code"))
-
-
-def group_code(category_id, name: str) -> str:
-    if category_id not in (None, ""):
-        return f"fdc-{category_id}"[:16]
-    return "fdc-" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    def __init__(self, message: str):
+        super().__init__([message])
 
 
-def portion_description(portion: dict) -> str:
-    text = (portion.get("portionDescription") or "").strip()
-    if text and text.lower() != "quantity not specified":
-        return text
-    unit = ((portion.get("measureUnit") or {}).get("name") or "").strip()
-    parts = [p for p in (unit if unit != "undetermined" else "", (portion.get("modifier") or "").strip()) if p]
-    return ", ".join(parts) or "portion"
-
-
-def record_from_fdc(food: dict, codes_by_id: dict[int, str]) -> FoodRecord:
+def record_from_fdc(food: dict, codes_by_id: dict[int, str]):
     """Map one FDC food (the full format of `/v1/food(s)` or the bulk JSON) to a FoodRecord."""
     by_id: dict[int, float] = {}
     for item in food.get("foodNutrients") or []:
@@ -59,48 +34,30 @@ def record_from_fdc(food: dict, codes_by_id: dict[int, str]) -> FoodRecord:
         if nutrient_id is None or amount is None:
             continue
         by_id[int(nutrient_id)] = float(amount)
-    amounts = {code: by_id[nid] for nid, code in codes_by_id.items() if nid in by_id}
-    energy_code = codes_by_id.get(ENERGY_ID)
-    if energy_code and ENERGY_ID not in by_id:
-        for fallback in ENERGY_FALLBACK_IDS:
-            if fallback in by_id:
-                amounts[energy_code] = by_id[fallback]
-                break
-    portions = [
-        PortionRecord(
-            seq=int(p.get("sequenceNumber") or index),
-            amount=float(p.get("amount") or 1),
-            description=portion_description(p),
-            grams=float(p["gramWeight"]),
-        )
-        for index, p in enumerate(food.get("foodPortions") or [], start=1)
-        if p.get("gramWeight")
-    ]
     category = food.get("foodCategory") or {}
     if isinstance(category, str):
         category = {"description": category}
-    group_name = (category.get("description") or "FoodData Central, uncategorised").strip()
-    description = str(food["description"]).strip()
-    return FoodRecord(
-        source=SOURCE,
-        source_id=str(food["fdcId"]),
-        name=description,
-        group_code=group_code(category.get("id"), group_name),
-        group_name=group_name,
-        amounts=amounts,
-        portions=_unique_seqs(portions),
-        source_description=f"{food.get('dataType', '')}: {description}".strip(": "),
+    portions = [
+        FdcPortion(
+            seq=int(p["sequenceNumber"]) if p.get("sequenceNumber") else None,
+            amount=float(p["amount"]) if p.get("amount") else None,
+            description=p.get("portionDescription") or "",
+            unit=(p.get("measureUnit") or {}).get("name") or "",
+            modifier=p.get("modifier") or "",
+            grams=float(p["gramWeight"]) if p.get("gramWeight") else None,
+        )
+        for p in food.get("foodPortions") or []
+    ]
+    return food_record(
+        fdc_id=food["fdcId"],
+        description=food["description"],
+        data_type=food.get("dataType", ""),
+        category_id=category.get("id"),
+        category_name=category.get("description") or "",
+        amounts_by_id=by_id,
+        codes_by_id=codes_by_id,
+        portions=portions,
     )
-
-
-def _unique_seqs(portions: list[PortionRecord]) -> list[PortionRecord]:
-    """FDC sometimes repeats a sequence number; ours must be unique per food."""
-    seen: set[int] = set()
-    for portion in portions:
-        if portion.seq in seen:
-            portion.seq = max(seen) + 1
-        seen.add(portion.seq)
-    return portions
 
 
 @dataclass
@@ -175,13 +132,6 @@ class FdcClient:
         return [int(f["fdcId"]) for f in answer.get("foods", [])][:limit]
 
 
-@dataclass
-class FdcImport:
-    result: SaveResult
-    missing_ids: list[int]
-    batch: object = None
-
-
 def parse_ids(text: str) -> list[int]:
     ids, bad = [], []
     for part in text.split(","):
@@ -195,8 +145,8 @@ def parse_ids(text: str) -> list[int]:
 
 def import_fdc(
     *, ids: list[int] | None = None, search: str = "", data_types=None, user=None, client: FdcClient | None = None
-) -> FdcImport:
-    """Fetch, check and save FDC foods; nothing is written until every answer has been read."""
+) -> DatasetImport:
+    """Fetch, check and save FDC foods; nothing is written until every answer has been read and checked."""
     client = client or FdcClient()
     if search:
         ids = client.search(search, data_types)
@@ -207,12 +157,13 @@ def import_fdc(
         records = [record_from_fdc(food, codes) for food in foods]
     except (KeyError, TypeError, ValueError) as exc:
         raise FdcError(f"FoodData Central sent a food record this importer cannot read ({exc!r}).") from exc
+    warnings = check_records(records)
     returned = {int(r.source_id) for r in records}
     missing = [i for i in ids if i not in returned]
     label = f"search {search!r}" if search else "ids " + ",".join(str(i) for i in ids)
     with transaction.atomic():
         batch = start_batch("import-fdc", f"{client.base_url} {label}", user)
         result = save_food_records(records, covered_codes=codes.values(), batch=batch, user=user)
-        notes = f"FDC did not know: {', '.join(map(str, missing))}" if missing else ""
-        finish_batch(batch, result, notes=notes, errors=len(missing))
-    return FdcImport(result=result, missing_ids=missing, batch=batch)
+        notes = [f"FDC did not know: {', '.join(map(str, missing))}"] if missing else []
+        finish_batch(batch, result, notes="\n".join(notes + warnings), errors=len(missing))
+    return DatasetImport(result=result, batch=batch, warnings=warnings, missing_ids=missing)

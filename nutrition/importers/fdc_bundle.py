@@ -7,17 +7,15 @@ Everything is read and checked before anything is written; a bad bundle changes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from django.db import transaction
 from tqdm import tqdm
 
-from nutrition.models import ImportBatch
-
-from .fdc import ENERGY_FALLBACK_IDS, ENERGY_ID, SOURCE, group_code, nutrient_codes_by_fdc_id
-from .food_records import FoodRecord, PortionRecord, SaveResult, finish_batch, save_food_records, start_batch
+from .fdc_mapping import FdcPortion, food_record, nutrient_codes_by_fdc_id, wanted_nutrient_ids
+from .food_records import DatasetImport, ImportRefused, finish_batch, save_food_records, start_batch
+from .plausibility import check_records
 
 CHUNK_ROWS = 250_000
 REQUIRED = {
@@ -26,18 +24,6 @@ REQUIRED = {
     "food_nutrient.csv": ["fdc_id", "nutrient_id", "amount"],
     "food_portion.csv": ["fdc_id", "seq_num", "amount", "portion_description", "modifier", "gram_weight"],
 }
-
-
-class FdcBundleError(Exception):
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass
-class BundleImport:
-    result: SaveResult
-    batch: ImportBatch
 
 
 def _check_columns(directory: Path) -> list[str]:
@@ -66,11 +52,11 @@ def _numbers(frame: pd.DataFrame, column: str, file: str, problems: list[str]) -
 
 
 def read_bundle(directory: str | Path, data_types: list[str] | None = None, progress: bool = False):
-    """The bundle's foods as FoodRecords (FdcBundleError lists every problem found)."""
+    """The bundle's foods as FoodRecords (ImportRefused lists every problem found)."""
     directory = Path(directory)
     problems = _check_columns(directory)
     if problems:
-        raise FdcBundleError(problems)
+        raise ImportRefused(problems)
 
     foods = pd.read_csv(directory / "food.csv", dtype=str, keep_default_na=False)
     if data_types:
@@ -81,8 +67,13 @@ def read_bundle(directory: str | Path, data_types: list[str] | None = None, prog
         frame = pd.read_csv(directory / "food_category.csv", dtype=str, keep_default_na=False)
         categories = dict(zip(frame["id"], frame["description"], strict=True))
 
+    units = {}
+    if (directory / "measure_unit.csv").is_file():
+        frame = pd.read_csv(directory / "measure_unit.csv", dtype=str, keep_default_na=False)
+        units = dict(zip(frame["id"], frame["name"], strict=True))
+
     codes_by_id = nutrient_codes_by_fdc_id()
-    wanted_ids = set(codes_by_id) | set(ENERGY_FALLBACK_IDS)
+    wanted_ids = wanted_nutrient_ids(codes_by_id)
     kept = []
     with tqdm(desc="food_nutrient.csv", unit=" rows", unit_scale=True, disable=not progress) as bar:
         reader = pd.read_csv(
@@ -102,64 +93,55 @@ def read_bundle(directory: str | Path, data_types: list[str] | None = None, prog
     portions = portions[portions["fdc_id"].isin(foods.index)]
     grams = _numbers(portions.replace("", None), "gram_weight", "food_portion.csv", problems)
     if problems:
-        raise FdcBundleError(problems)
+        raise ImportRefused(problems)
 
     amounts_by_food: dict[str, dict[int, float]] = {}
     if kept:
         everything = pd.concat(kept)
         for fdc_id, nutrient_id, value in everything.itertuples(index=False):
             amounts_by_food.setdefault(fdc_id, {})[int(nutrient_id)] = float(value)
-    portions_by_food = _portions(portions.assign(grams=grams))
-    records = []
-    for food in foods.itertuples(index=False):
-        by_id = amounts_by_food.get(food.fdc_id, {})
-        amounts = {code: by_id[nid] for nid, code in codes_by_id.items() if nid in by_id}
-        energy = codes_by_id.get(ENERGY_ID)
-        if energy and ENERGY_ID not in by_id:
-            for fallback in ENERGY_FALLBACK_IDS:
-                if fallback in by_id:
-                    amounts[energy] = by_id[fallback]
-                    break
-        group_name = categories.get(food.food_category_id) or "FoodData Central, uncategorised"
-        records.append(
-            FoodRecord(
-                source=SOURCE,
-                source_id=food.fdc_id,
-                name=food.description,
-                group_code=group_code(food.food_category_id or None, group_name),
-                group_name=group_name,
-                amounts=amounts,
-                portions=portions_by_food.get(food.fdc_id, []),
-                source_description=f"{food.data_type}: {food.description}",
-            )
+    portions_by_food = _portions(portions.assign(grams=grams), units)
+    records = [
+        food_record(
+            fdc_id=food.fdc_id,
+            description=food.description,
+            data_type=food.data_type,
+            category_id=food.food_category_id or None,
+            category_name=categories.get(food.food_category_id, ""),
+            amounts_by_id=amounts_by_food.get(food.fdc_id, {}),
+            codes_by_id=codes_by_id,
+            portions=portions_by_food.get(food.fdc_id, []),
         )
+        for food in foods.itertuples(index=False)
+    ]
     return records, codes_by_id
 
 
-def _portions(frame: pd.DataFrame) -> dict[str, list[PortionRecord]]:
-    result: dict[str, list[PortionRecord]] = {}
+def _portions(frame: pd.DataFrame, units: dict[str, str]) -> dict[str, list[FdcPortion]]:
+    result: dict[str, list[FdcPortion]] = {}
     for row in frame.itertuples(index=False):
-        if pd.isna(row.grams) or row.grams <= 0:
-            continue
-        described = row.portion_description.strip()
-        if not described or described.lower() == "quantity not specified":
-            described = row.modifier.strip() or "portion"
-        existing = result.setdefault(row.fdc_id, [])
-        seq = int(row.seq_num) if row.seq_num.strip().isdigit() else len(existing) + 1
-        if any(p.seq == seq for p in existing):
-            seq = max(p.seq for p in existing) + 1
         amount = pd.to_numeric(row.amount, errors="coerce")
-        existing.append(PortionRecord(seq, 1.0 if pd.isna(amount) else float(amount), described, float(row.grams)))
+        result.setdefault(row.fdc_id, []).append(
+            FdcPortion(
+                seq=int(row.seq_num) if row.seq_num.strip().isdigit() else None,
+                amount=None if pd.isna(amount) else float(amount),
+                description=row.portion_description,
+                unit=units.get(getattr(row, "measure_unit_id", ""), ""),
+                modifier=row.modifier,
+                grams=None if pd.isna(row.grams) else float(row.grams),
+            )
+        )
     return result
 
 
-def import_fdc_bundle(directory: str | Path, *, data_types=None, user=None, progress: bool = False) -> BundleImport:
+def import_fdc_bundle(directory: str | Path, *, data_types=None, user=None, progress: bool = False) -> DatasetImport:
     records, codes_by_id = read_bundle(directory, data_types, progress)
+    warnings = check_records(records)
     with tqdm(total=len(records), desc="Saving foods", unit="food", disable=not progress) as bar:
         with transaction.atomic():
             batch = start_batch("import-fdc-csv", Path(directory).resolve(), user)
             result = save_food_records(
                 records, covered_codes=codes_by_id.values(), batch=batch, user=user, progress=bar
             )
-            finish_batch(batch, result, notes=f"{len(records)} foods in the bundle")
-    return BundleImport(result=result, batch=batch)
+            finish_batch(batch, result, notes="\n".join([f"{len(records)} foods in the bundle", *warnings]))
+    return DatasetImport(result=result, batch=batch, warnings=warnings)

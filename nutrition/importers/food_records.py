@@ -52,6 +52,25 @@ class SaveResult:
     changes: dict[str, list[str]] = field(default_factory=dict)  # source_id -> what changed
 
 
+class ImportRefused(Exception):
+    """A dataset that cannot be imported as it stands (SR release, FDC API or bundle): nothing was written.
+    Each of `problems` names where (file and line, or food and nutrient) and why."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+@dataclass
+class DatasetImport:
+    """What importing a dataset did: the changes, the batch that records them, and what to look at."""
+
+    result: SaveResult
+    batch: ImportBatch
+    warnings: list[str] = field(default_factory=list)  # values far beyond SR26's highest, saved all the same
+    missing_ids: list[int] = field(default_factory=list)  # ids asked for that the source does not know
+
+
 def same_number(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 

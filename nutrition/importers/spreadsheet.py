@@ -11,19 +11,28 @@ from __future__ import annotations
 
 import io
 import math
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from nutrition.exports import EXPORT_COLUMNS, LIST_SEPARATOR
+from nutrition.exports import EXPORT_COLUMNS, LIST_SEPARATOR, unescape_formula_text
 from nutrition.models import DIETS, Allergen, Food, FoodGroup, ImportBatch, Nutrient, NutrientAmount
 
 from .food_records import ensure_history_baseline, same_number
+from .plausibility import Limits, check_amounts
 
 FILE_TYPES = (".csv", ".xlsx")
+# An XLSX is a zip: a few MB can inflate to gigabytes of XML. These bound what is read, before pandas reads it
+# (settings SPREADSHEET_MAX_ROWS and XLSX_MAX_UNCOMPRESSED_BYTES override them). SR26 has 8,463 foods.
+MAX_ROWS = 50_000
+MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 
 @dataclass
@@ -42,6 +51,7 @@ class RowChange:
 @dataclass
 class ImportPlan:
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # imported all the same, but worth a look in the preview
     creates: list[RowChange] = field(default_factory=list)
     updates: list[RowChange] = field(default_factory=list)
     unchanged: int = 0
@@ -54,21 +64,71 @@ class ImportPlan:
         return f"{len(self.creates)} to create, {len(self.updates)} to change, {self.unchanged} unchanged"
 
 
+def max_rows() -> int:
+    return getattr(settings, "SPREADSHEET_MAX_ROWS", MAX_ROWS)
+
+
+def xlsx_too_large(data: bytes, filename: str) -> str:
+    """Why this XLSX is too large to read (uncompressed size or rows past the limits), or ''.
+
+    Reads the zip's directory and counts the worksheets' rows as they inflate, stopping at the limit, so a zip
+    bomb costs no more than the limit; zipfile never inflates an entry past the size its directory declares.
+    """
+    limit = getattr(settings, "XLSX_MAX_UNCOMPRESSED_BYTES", MAX_UNCOMPRESSED_BYTES)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            declared = sum(entry.file_size for entry in entries)
+            if declared > limit:
+                return f"{filename}: unpacks to {declared:,} bytes, more than the {limit:,} this import reads"
+            rows = 0
+            for entry in entries:
+                if entry.filename.startswith("xl/worksheets/"):
+                    with archive.open(entry) as sheet:
+                        rows += _count_rows(sheet, stop_after=max_rows() + 1 - rows)
+                if rows - 1 > max_rows():  # the header is a row too
+                    return f"{filename}: more than {max_rows():,} rows, more than this import reads"
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return ""  # not a readable zip: pandas says so below, in the same words as for any unreadable file
+    return ""
+
+
+def _count_rows(sheet, stop_after: int, chunk_size: int = 1 << 20) -> int:
+    """The <row> elements in a worksheet's XML, read a chunk at a time; stops counting past `stop_after`."""
+    rows, tail = 0, b""
+    while chunk := sheet.read(chunk_size):
+        text = tail + chunk
+        cut = max(len(text) - 16, 0)  # a tag may straddle two chunks: one starting in the last bytes waits
+        rows += sum(1 for match in _ROW_TAG.finditer(text) if match.start() < cut)
+        tail = text[cut:]
+        if rows > stop_after:
+            return rows
+    return rows + len(_ROW_TAG.findall(tail))
+
+
 def read_table(data: bytes, filename: str) -> tuple[pd.DataFrame | None, list[str]]:
     """The sheet as text cells ('' for empty), or the reason it cannot be read."""
     suffix = Path(filename).suffix.lower()
     if suffix not in FILE_TYPES:
         return None, [f"{filename}: wrong file type {suffix or '(none)'!r}; expected a .csv or .xlsx export"]
+    if suffix == ".xlsx" and (reason := xlsx_too_large(data, filename)):
+        return None, [reason]
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            frame = pd.read_csv(
+                io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=max_rows() + 1
+            )
         else:
             frame = pd.read_excel(io.BytesIO(data), dtype=str, engine="openpyxl").fillna("")
     except Exception as exc:  # an uploaded file can fail in any reader layer (zip, XML, CSV, encoding)
         kind = "CSV" if suffix == ".csv" else "XLSX"
         return None, [f"{filename}: not a readable {kind} file ({exc.__class__.__name__})"]
+    if len(frame) > max_rows():
+        return None, [f"{filename}: more than {max_rows():,} rows, more than this import reads"]
     frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.map(lambda v: str(v).strip()), []
+    frame = frame.map(lambda v: str(v).strip())
+    # Only CSV cells carry the export's quote against formulas; an XLSX text cell is text as it stands.
+    return (frame.map(unescape_formula_text) if suffix == ".csv" else frame), []
 
 
 def _parse_amount(text: str) -> float | None | str:
@@ -81,9 +141,7 @@ def _parse_amount(text: str) -> float | None | str:
         return "is not a number"
     if math.isnan(value) or math.isinf(value):
         return "is not a number"
-    if value < 0:
-        return "is negative"
-    return value
+    return value  # negative and impossible values are plausibility.check_amounts' to refuse
 
 
 class _Reference:
@@ -94,6 +152,7 @@ class _Reference:
         groups = list(FoodGroup.objects.all())
         self.groups = {g.name.casefold(): g for g in groups} | {g.code.casefold(): g for g in groups}
         self.allergens = set(Allergen.objects.values_list("code", flat=True))
+        self.limits = Limits.load()
 
 
 def plan_import(frame: pd.DataFrame) -> ImportPlan:
@@ -119,7 +178,7 @@ def plan_import(frame: pd.DataFrame) -> ImportPlan:
     seen_keys: dict[tuple[str, str], int] = {}
     for index, row in enumerate(frame.to_dict("records")):
         number = index + 2
-        change = _check_row(number, row, nutrient_columns, ref, foods, seen_ids, seen_keys, plan.problems)
+        change = _check_row(number, row, nutrient_columns, ref, foods, seen_ids, seen_keys, plan)
         if change is None:
             continue
         if change.food_id is None:
@@ -131,11 +190,15 @@ def plan_import(frame: pd.DataFrame) -> ImportPlan:
     return plan
 
 
-def _check_row(number, row, nutrient_columns, ref, foods, seen_ids, seen_keys, problems) -> RowChange | None:
+def _check_row(number, row, nutrient_columns, ref, foods, seen_ids, seen_keys, plan) -> RowChange | None:
+    problems = plan.problems
     before = len(problems)
 
     def problem(column, message):
         problems.append(f"row {number}, {column}: {message}")
+
+    def warning(column, message):
+        plan.warnings.append(f"row {number}, {column}: {message}")
 
     food = None
     if row["id"]:
@@ -161,6 +224,13 @@ def _check_row(number, row, nutrient_columns, ref, foods, seen_ids, seen_keys, p
     if bad := sorted(allergens - ref.allergens):
         problem("allergens", f"{LIST_SEPARATOR.join(bad)!r} is not a known allergen code")
     source, source_id = row["source"], row["source_id"]
+    if food is not None and source == food.source and lost_leading_zeros(source_id, food.source_id):
+        warning(
+            "source_id",
+            f"{source_id!r} read as {food.source_id!r}, the food's own (a spreadsheet program "
+            "dropped the leading zeros)",
+        )
+        source_id = food.source_id
     if food is not None and (source, source_id) != (food.source, food.source_id):
         problem("source", f"{source!r} {source_id!r} differs from the food's own ({food.source} {food.source_id})")
     elif food is None and not row["id"]:
@@ -168,8 +238,10 @@ def _check_row(number, row, nutrient_columns, ref, foods, seen_ids, seen_keys, p
             problem("source_id" if source else "source", "is empty: a new food must name its dataset and id")
         elif (source, source_id) in seen_keys:
             problem("source_id", f"{source_id!r} is a duplicate of row {seen_keys[(source, source_id)]}")
-        elif Food.objects.filter(source=source, source_id=source_id).exists():
-            problem("source_id", f"{source} {source_id!r} already exists: give its id to update it")
+        elif existing := _same_source_id(source, source_id):
+            problem(
+                "source_id", f"{source} {existing.source_id!r} already exists: give its id {existing.pk} to update it"
+            )
         seen_keys[(source, source_id)] = number
     amounts = {}
     for code in nutrient_columns:
@@ -178,6 +250,13 @@ def _check_row(number, row, nutrient_columns, ref, foods, seen_ids, seen_keys, p
             problem(code, f"{row[code]!r} {parsed}")
         else:
             amounts[code] = parsed
+    if len(problems) == before:
+        resulting = {**(_current_amounts(food, ref.nutrients) if food else {}), **amounts}
+        impossible, unlikely = check_amounts(resulting, ref.limits, written={c: row[c] for c in amounts})
+        for column, message in impossible:
+            problem(column, message)
+        for column, message in unlikely:
+            warning(column, message)
     if len(problems) > before:
         return None
 
@@ -186,6 +265,26 @@ def _check_row(number, row, nutrient_columns, ref, foods, seen_ids, seen_keys, p
     change.amounts = amounts
     change.changes = _differences(food, change, ref.nutrients) if food else ["new food"]
     return change
+
+
+def lost_leading_zeros(text: str, own: str) -> bool:
+    """Whether `text` is the id `own` as a spreadsheet program writes it back: digits without the leading zeros
+    (NDB number 09001 becomes 9001)."""
+    return text != own and text.isdigit() and own.isdigit() and own.startswith("0") and own.lstrip("0") == text
+
+
+def _same_source_id(source: str, source_id: str) -> Food | None:
+    """The food this dataset id names, also when a spreadsheet program dropped its leading zeros."""
+    found = Food.objects.filter(source=source, source_id=source_id).first()
+    if found is None and source_id.isdigit():
+        padded = Food.objects.filter(source=source, source_id__endswith=source_id, source_id__startswith="0")
+        found = next((f for f in padded if lost_leading_zeros(source_id, f.source_id)), None)
+    return found
+
+
+def _current_amounts(food: Food, nutrients: dict[str, Nutrient]) -> dict[str, float]:
+    codes = {n.pk: code for code, n in nutrients.items()}
+    return {codes[a.nutrient_id]: a.amount for a in food.amounts.all() if a.nutrient_id in codes}
 
 
 def _differences(food: Food, change: RowChange, nutrients: dict[str, Nutrient]) -> list[str]:
@@ -268,12 +367,23 @@ def _write_amounts(food, amounts, nutrients, reason, user, source):
             _save(amount, reason, user)
 
 
-def import_foods_file(data: bytes, filename: str, *, dry_run: bool = False, user=None):
-    """Read, check and (unless dry_run or a problem was found) apply a spreadsheet. Returns (plan, batch)."""
+def check_file(data: bytes, filename: str) -> tuple[ImportPlan, pd.DataFrame | None]:
+    """Read the file once and check it against the database: the plan and the sheet it was made from."""
     frame, problems = read_table(data, filename)
     if frame is None:
         return ImportPlan(problems=problems), None
+    return plan_import(frame), frame
+
+
+def import_frame(frame: pd.DataFrame, filename: str, *, user=None) -> tuple[ImportPlan, ImportBatch | None]:
+    """Check an already read sheet again (the database may have changed since) and, if it still fits, apply it."""
     plan = plan_import(frame)
+    return plan, apply_plan(plan, source=filename, user=user) if plan.ok else None
+
+
+def import_foods_file(data: bytes, filename: str, *, dry_run: bool = False, user=None):
+    """Read, check and (unless dry_run or a problem was found) apply a spreadsheet. Returns (plan, batch)."""
+    plan, _ = check_file(data, filename)
     if not plan.ok or dry_run:
         return plan, None
     return plan, apply_plan(plan, source=filename, user=user)

@@ -7,46 +7,40 @@ portions follow the release. Running it twice changes nothing the second time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 from django.db import transaction
 from tqdm import tqdm
 
-from nutrition.models import ImportBatch
-
 from . import sr26
-from .food_records import FoodRecord, PortionRecord, SaveResult, finish_batch, save_food_records, start_batch
+from .food_records import (
+    DatasetImport,
+    FoodRecord,
+    ImportRefused,
+    PortionRecord,
+    finish_batch,
+    save_food_records,
+    start_batch,
+)
+from .plausibility import check_records
 
 REQUIRED_FILES = ("FOOD_DES.txt", "FD_GROUP.txt", "ABBREV.txt", "WEIGHT.txt")
 
 
-class SrReleaseError(Exception):
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-@dataclass
-class SrImport:
-    result: SaveResult
-    batch: ImportBatch
-
-
 def read_release(sr_dir: str | Path) -> list[FoodRecord]:
-    """Every food of the release as a FoodRecord; SrReleaseError lists what is missing or unreadable."""
+    """Every food of the release as a FoodRecord; ImportRefused lists what is missing or unreadable."""
     sr_dir = Path(sr_dir)
     missing = [name for name in REQUIRED_FILES if not (sr_dir / name).is_file()]
     if missing:
-        raise SrReleaseError([f"{sr_dir}: {name} is missing" for name in missing])
+        raise ImportRefused([f"{sr_dir}: {name} is missing" for name in missing])
     try:
         groups = sr26.read_food_groups(sr_dir).set_index("FdGrp_Cd")["FdGrp_Desc"].to_dict()
         foods = sr26.read_food_descriptions(sr_dir)
         abbrev = sr26.read_abbrev(sr_dir)
         weights = sr26.read_weights(sr_dir)
     except (ValueError, pd.errors.ParserError) as exc:
-        raise SrReleaseError([str(exc)]) from exc
+        raise ImportRefused([str(exc)]) from exc
 
     problems: list[str] = []
     portions: dict[str, list[PortionRecord]] = {}
@@ -83,17 +77,18 @@ def read_release(sr_dir: str | Path) -> list[FoodRecord]:
             )
         )
     if problems:
-        raise SrReleaseError(problems)
+        raise ImportRefused(problems)
     return records
 
 
-def import_sr_release(sr_dir: str | Path, *, user=None, progress: bool = False) -> SrImport:
+def import_sr_release(sr_dir: str | Path, *, user=None, progress: bool = False) -> DatasetImport:
     records = read_release(sr_dir)
+    warnings = check_records(records)
     with tqdm(total=len(records), desc="Saving foods", unit="food", disable=not progress) as bar:
         with transaction.atomic():
             batch = start_batch("import-sr", Path(sr_dir).resolve(), user)
             result = save_food_records(
                 records, covered_codes=sr26.ABBREV_TO_NUTRIENT.values(), batch=batch, user=user, progress=bar
             )
-            finish_batch(batch, result, notes=f"{len(records)} foods in the release")
-    return SrImport(result=result, batch=batch)
+            finish_batch(batch, result, notes="\n".join([f"{len(records)} foods in the release", *warnings]))
+    return DatasetImport(result=result, batch=batch, warnings=warnings)

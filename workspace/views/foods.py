@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from nutrition.models import RLS_NUTRIENTS, Food, ImportBatch, Nutrient
-from nutrition.selectors import foods_with_amounts, rls_nutrients
+from nutrition.models import RLS_NUTRIENTS, Food
+from nutrition.selectors import rls_nutrients
 
 from .. import selectors, services
 from ..access import dietitian_required
@@ -18,10 +18,10 @@ from ..forms import AmountForm, FoodFilterForm, FoodForm, NutrientValuesForm
 @dietitian_required
 def home(request):
     context = {
-        "food_count": Food.objects.count(),
+        "food_count": selectors.food_count(),
         "review_food_count": selectors.foods_needing_review().count(),
         "review_meal_count": selectors.meals_needing_review().count(),
-        "batches": ImportBatch.objects.select_related("user")[:5],
+        "batches": selectors.recent_batches(5),
     }
     return render(request, "workspace/home.html", context)
 
@@ -41,7 +41,7 @@ def food_list(request):
 @dietitian_required
 @require_http_methods(["GET", "POST"])
 def food_edit(request, pk):
-    food = get_object_or_404(foods_with_amounts(Food.objects.prefetch_related("portions")), pk=pk)
+    food = get_object_or_404(selectors.food_for_editing(), pk=pk)
     data = request.POST if request.method == "POST" else None
     food_form = FoodForm(data, instance=food)
     values_form = NutrientValuesForm(data, food=food)
@@ -62,10 +62,9 @@ def food_edit(request, pk):
 def amount_edit(request, pk, code):
     """HTMX inline editing of one value: GET shows the editor (or, with ?cancel, the plain row); POST saves."""
     food = get_object_or_404(Food, pk=pk)
-    nutrient = Nutrient.objects.filter(code=code).first()
+    nutrient, amount = selectors.nutrient_and_amount(food, code)
     if nutrient is None:
         raise Http404("No such nutrient")
-    amount = food.amounts.filter(nutrient=nutrient).first()
     if request.method == "GET" and "cancel" in request.GET:
         return render(request, "workspace/food_edit.html#value_row", _row(food, nutrient, amount))
     if request.method == "GET":
@@ -85,7 +84,7 @@ def amount_edit(request, pk, code):
         user=request.user,
         reason=form.cleaned_data["change_reason"],
     )
-    amount = food.amounts.filter(nutrient=nutrient).first()
+    _, amount = selectors.nutrient_and_amount(food, code)
     if not request.htmx:
         messages.success(request, f"Saved {nutrient.name} for {food.name}.")
         return redirect("workspace:food_edit", pk=food.pk)

@@ -15,8 +15,8 @@ from ..forms import IngredientFormSet, MealForm, food_label, ingredient_initial
 
 @dietitian_required
 def meal_list(request):
-    meals = Meal.objects.prefetch_related("ingredients").order_by("slot", "name")
-    review_ids = set(selectors.meals_needing_review().values_list("pk", flat=True))
+    meals = selectors.meals_in_order()
+    review_ids = selectors.meal_ids_needing_review()
     return render(request, "workspace/meal_list.html", {"meals": meals, "review_ids": review_ids})
 
 
@@ -37,7 +37,7 @@ def meal_edit(request, pk=None):
         "meal": meal,
         "form": form,
         "formset": formset,
-        "totals": services.meal_totals(_rows(formset) if data else _saved_rows(meal)),
+        "totals": services.meal_totals(_rows(formset) if data else selectors.saved_rows(meal)),
         "changed_foods": selectors.changed_foods_of(meal) if meal.pk else [],
     }
     status = 400 if request.method == "POST" else 200
@@ -59,16 +59,8 @@ def _rows(formset) -> list[tuple[Food, float]]:
         data = getattr(form, "cleaned_data", None) or {}
         if data.get("food") and data.get("grams") and not data.get("DELETE"):
             rows.append((data["food"], data["grams"]))
-    foods = {f.pk: f for f in Food.objects.filter(pk__in=[f.pk for f, _ in rows]).prefetch_related("amounts__nutrient")}
+    foods = selectors.foods_with_values(f.pk for f, _ in rows)
     return [(foods[f.pk], grams) for f, grams in rows]
-
-
-def _saved_rows(meal) -> list[tuple[Food, float]]:
-    if not meal.pk:
-        return []
-    return [
-        (i.food, i.grams) for i in meal.ingredients.select_related("food").prefetch_related("food__amounts__nutrient")
-    ]
 
 
 @dietitian_required
@@ -78,7 +70,8 @@ def meal_reviewed(request, pk):
     services.mark_meal_reviewed(meal, user=request.user)
     messages.success(request, f"{meal.name}: marked as reviewed.")
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    allowed = {request.get_host()}
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts=allowed, require_https=request.is_secure()):
         return redirect(next_url)
     return redirect("workspace:review")
 
@@ -87,5 +80,5 @@ def meal_reviewed(request, pk):
 def food_options(request):
     """Suggestions for a food box in the meal editor: a <datalist> of up to 20 foods matching the text."""
     text = next((v for k, v in request.GET.items() if k.endswith("food") and v.strip()), "").strip()
-    foods = Food.objects.search(text).order_by("name")[:20] if len(text) >= 2 else []
-    return render(request, "workspace/meal_edit.html#food_options", {"options": [food_label(f) for f in foods]})
+    options = [food_label(f) for f in selectors.food_suggestions(text)]
+    return render(request, "workspace/meal_edit.html#food_options", {"options": options})

@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nutrition.importers.fdc import FdcError, import_fdc, parse_ids
-from nutrition.importers.fdc_bundle import FdcBundleError, import_fdc_bundle
+from nutrition.importers.fdc import import_fdc, parse_ids
+from nutrition.importers.fdc_bundle import import_fdc_bundle
+from nutrition.importers.food_records import ImportRefused
 
 
 class Command(BaseCommand):
@@ -21,15 +22,13 @@ class Command(BaseCommand):
         try:
             if csv:
                 imported = import_fdc_bundle(csv, data_types=data_types, progress=options["verbosity"] > 0)
-                missing = []
             else:
                 imported = import_fdc(ids=parse_ids(ids) if ids else None, search=search, data_types=data_types)
-                missing = imported.missing_ids
-        except FdcBundleError as exc:
+        except ImportRefused as exc:
             raise CommandError("Nothing was imported:\n" + "\n".join(exc.problems)) from exc
-        except FdcError as exc:
-            raise CommandError(f"Nothing was imported: {exc}") from exc
-        for fdc_id in missing:
+        for warning in imported.warnings:
+            self.stderr.write(f"Check: {warning}")
+        for fdc_id in imported.missing_ids:
             self.stderr.write(f"FDC id {fdc_id}: FoodData Central does not know this id; skipped.")
         result = imported.result
         self.stdout.write(

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         plan, batch = import_foods_file(file.read_bytes(), str(file), dry_run=dry_run)
         if not plan.ok:
             raise CommandError("Nothing was imported:\n" + "\n".join(plan.problems))
+        for warning in plan.warnings:
+            self.stderr.write(f"Check: {warning}")
         would = "would " if dry_run else ""
         for change in plan.creates:
             self.stdout.write(f"row {change.row}: {would}create {change.name!r}")

@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nutrition.importers.sr_release import SrReleaseError, import_sr_release
+from nutrition.importers.food_records import ImportRefused
+from nutrition.importers.sr_release import import_sr_release
 
 
 class Command(BaseCommand):
@@ -14,8 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args, directory, **options):
         try:
             imported = import_sr_release(directory, progress=options["verbosity"] > 0)
-        except SrReleaseError as exc:
+        except ImportRefused as exc:
             raise CommandError("Nothing was imported:\n" + "\n".join(exc.problems)) from exc
+        for warning in imported.warnings:
+            self.stderr.write(f"Check: {warning}")
         result = imported.result
         self.stdout.write(
             f"Import batch {imported.batch.pk}: {result.created} created, {result.updated} updated, "
