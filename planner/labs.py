@@ -55,8 +55,8 @@ VITAMIN_D_ADEQUATE_FROM = 20.0  # ng/mL
 VITAMIN_D_HIGH_ABOVE = 50.0  # ng/mL
 # Serum magnesium below 1.7 mg/dL is below the normal range (MedlinePlus: 1.7-2.2 mg/dL).
 MAGNESIUM_LOW_BELOW = 1.7  # mg/dL
-# Serum B12 < 200 pg/mL low; 200-300 pg/mL borderline, where a methylmalonic acid test tells (Langan 2017;
-# NIH ODS Vitamin B12).
+# Serum B12 < 200 pg/mL low; 200-300 pg/mL borderline, where a methylmalonic acid test tells (Langan 2017, whose
+# borderline band reaches 400 pg/mL; we flag the lower part of it, as the issue asks).
 VITAMIN_B12_LOW_BELOW = 200.0  # pg/mL
 VITAMIN_B12_BORDERLINE_MAX = 300.0  # pg/mL, inclusive
 # Serum folate above 3 ng/mL indicates adequate status (NIH ODS Folate); below it is low.
@@ -340,8 +340,8 @@ def vitamin_b12_band(value: float) -> Band:
         return Band(
             "vitamin_b12",
             "low",
-            f"{said}, below {VITAMIN_B12_LOW_BELOW:g} pg/mL, which is low (NIH ODS)",
-            NIH_ODS_VITAMIN_B12,
+            f"{said}, below {VITAMIN_B12_LOW_BELOW:g} pg/mL, which is low (Langan 2017)",
+            B12_BORDERLINE_SOURCE,
             raises=True,
         )
     if value <= VITAMIN_B12_BORDERLINE_MAX:

@@ -265,3 +265,25 @@ def test_the_fuzzed_lab_fields_never_fail():
         for unit in ("", "ng/mL", "nmol/L", "x"):
             response = c.post(reverse("planner:form"), {**FORM, "vitamin_d_25oh": value, "vitamin_d_25oh_unit": unit})
             assert response.status_code in (200, 302)
+
+
+# --- Unknown values and upper limits -------------------------------------------------------------------------------
+def test_an_unknown_can_never_pass_an_upper_limit_unnoticed():
+    from nutrition.models import NutrientAmount
+
+    first = generate_plan(parse_profile(WOMAN))
+    planned = {item["food_id"] for day in first["days"] for m in day["meals"] for item in m["items"]}
+    # Vitamin C has an upper limit that applies to food (2000 mg); make it unknown for every planned food.
+    NutrientAmount.objects.filter(food_id__in=planned, nutrient__code="vitamin_c_mg").delete()
+    document = generate_plan(parse_profile(WOMAN))
+    unknown = {
+        item["food"]
+        for day in document["days"]
+        for m in day["meals"]
+        for item in m["items"]
+        if item["food_id"] in planned
+    }
+    assert unknown, "the plan should reuse some of the same foods"
+    note = next(n for n in document["notes"] if n.startswith("Vitamin C: unknown for"))
+    assert "cannot promise to stay under the upper limit of 2000 mg" in note
+    assert any(food in note for food in unknown)
