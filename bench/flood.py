@@ -27,6 +27,7 @@ import http.client
 import os
 import random
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -151,6 +152,8 @@ def main() -> None:
     parser.add_argument("--queue", action="store_true", help="plans on a Redis queue with one plan_worker")
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
+    # A `timeout` or kill still stops gunicorn and drops the database (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("flood.py: stopped"))
 
     static_root = tempfile.mkdtemp(prefix="flood-static-")
     env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{FLOOD_DB}",
@@ -167,6 +170,7 @@ def main() -> None:
     try:
         for step in (("migrate", "--noinput"), ("createcachetable",), ("load_reference_data",),
                      ("collectstatic", "--noinput")):
+            print(f"set-up: manage.py {step[0]}", file=sys.stderr, flush=True)
             manage(env, *step)
         food_ids = subprocess.run(["psql", env["DATABASE_URL"], "-Atc", "select id from nutrition_food"],
                                   check=True, capture_output=True, text=True).stdout.split()
