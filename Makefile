@@ -53,6 +53,7 @@ chromium:
 	  fi; \
 	fi
 
+test: export DJANGO_DEBUG ?= 1
 test: install-test chromium
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports

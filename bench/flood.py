@@ -1,10 +1,12 @@
 """Flood test: does a flood of plan posts from one address slow other visitors' pages down? Run by hand, loopback only.
 
-    .venv/bin/python bench/flood.py [--seconds 20] [--visitors 4] [--flooders 8] [--workers 2] [--queue]
+    .venv/bin/python bench/flood.py [--seconds 20] [--ramp 10] [--visitors 4] [--flooders 8] [--workers 2] [--queue]
+                                    [--keep-db | --sqlite FILE]
 
-It creates a throwaway PostgreSQL database (restful_plate_flood), migrates it, loads the fixtures, collects the
-static files, and starts gunicorn on 127.0.0.1 in production mode with the default rate limits (plans built in the
-web request, the worst case for a flood, unless --queue puts them on a scratch Redis queue with one plan_worker).
+It creates a throwaway PostgreSQL database (restful_plate_flood; or, with --sqlite, a SQLite file kept for the next
+run), migrates it, loads the fixtures, collects the static files, and starts gunicorn on 127.0.0.1 in production
+mode with the default rate limits (plans built in the web request, the worst case for a flood, unless --queue puts
+them on a scratch Redis queue with one plan_worker).
 Then two phases of --seconds each:
 
 1. baseline: --visitors Python clients on 127.0.0.1, back to back, over home, a foods search, a food page and the
@@ -27,6 +29,7 @@ import http.client
 import os
 import random
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -150,7 +153,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--queue", action="store_true", help="plans on a Redis queue with one plan_worker")
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--sqlite", metavar="FILE",
+                        help="a SQLite file instead of PostgreSQL (faster set-up; kept and reused if it has foods)")
+    parser.add_argument("--keep-db", action="store_true",
+                        help="keep the database and reuse it next time (set-up takes minutes on a busy machine)")
     args = parser.parse_args()
+    # A `timeout` or kill still stops gunicorn and drops the database (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("flood.py: stopped"))
 
     static_root = tempfile.mkdtemp(prefix="flood-static-")
     env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{FLOOD_DB}",
@@ -158,17 +167,25 @@ def main() -> None:
                DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SESSION_COOKIE_SECURE="0", DJANGO_CSRF_COOKIE_SECURE="0",
                DJANGO_LOG_LEVEL="WARNING", DJANGO_STATIC_ROOT=static_root)
     env.pop("REDIS_URL", None)
+    if args.sqlite:
+        env["DATABASE_URL"] = f"sqlite:///{Path(args.sqlite).resolve()}"
+        args.keep_db = True
     if args.queue:
         env["REDIS_URL"] = REDIS_URL
         subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=True, capture_output=True)
-    psql(f"DROP DATABASE IF EXISTS {FLOOD_DB}")
-    psql(f"CREATE DATABASE {FLOOD_DB}")
+    exists = subprocess.run(["psql", DB_ADMIN_URL, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{FLOOD_DB}'"],
+                            capture_output=True, text=True).stdout.strip() == "1"
+    if not args.sqlite and not (args.keep_db and exists):
+        psql(f"DROP DATABASE IF EXISTS {FLOOD_DB}")
+        psql(f"CREATE DATABASE {FLOOD_DB}")
     processes: list[subprocess.Popen] = []
     try:
         for step in (("migrate", "--noinput"), ("createcachetable",), ("load_reference_data",),
-                     ("collectstatic", "--noinput")):
+                     ("collectstatic", "--noinput")):  # load_reference_data leaves a database with foods alone
+            print(f"set-up: manage.py {step[0]}", file=sys.stderr, flush=True)
             manage(env, *step)
-        food_ids = subprocess.run(["psql", env["DATABASE_URL"], "-Atc", "select id from nutrition_food"],
+        ids = "from nutrition.models import Food; print(*Food.objects.values_list('pk', flat=True)[:50])"
+        food_ids = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", ids], cwd=ROOT, env=env,
                                   check=True, capture_output=True, text=True).stdout.split()
         processes.append(subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
@@ -208,7 +225,8 @@ def main() -> None:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
-        psql(f"DROP DATABASE IF EXISTS {FLOOD_DB}")
+        if not args.keep_db and not args.sqlite:
+            psql(f"DROP DATABASE IF EXISTS {FLOOD_DB}")
         if args.queue:
             subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], capture_output=True)
 

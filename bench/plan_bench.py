@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DATABASE_URL"] = "sqlite://:memory:"  # throwaway: migrated and loaded afresh on each run
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # settings default to production, which wants a secret key
 
 import django  # noqa: E402
 

@@ -42,7 +42,7 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_lock
 
 
 def test_without_a_trusted_proxy_a_forged_forwarded_for_does_not_escape_the_rate_limits(settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "plan": "2/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "plan": "2/h"}
     client = Client(REMOTE_ADDR="203.0.113.61")
     statuses = [client.post(reverse("planner:form"), ONE_DAY, HTTP_X_FORWARDED_FOR=next(forged)).status_code
                 for _ in range(3)]
@@ -63,7 +63,7 @@ def test_behind_one_proxy_visitors_are_told_apart_and_forged_entries_ignored(beh
 
 
 def test_behind_one_proxy_the_rate_limits_count_the_same_address_as_axes(behind_one_proxy, settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "plan": "2/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "plan": "2/h"}
     client = Client(REMOTE_ADDR=PROXY)
     post = lambda forwarded: client.post(reverse("planner:form"), ONE_DAY, HTTP_X_FORWARDED_FOR=forwarded)  # noqa: E731
     assert [post(f"{next(forged)}, 203.0.113.64").status_code for _ in range(3)] == [302, 302, 429]

@@ -139,13 +139,15 @@ def test_a_saved_plan_regenerated_through_the_queue_is_stored_only_while_it_is_s
     gone = Plan.objects.create(owner=owner, name="Gone", profile_data=PROFILE, document=document)
 
     kept_wait = client.post(reverse("planner:regenerate", args=[kept.pk]))["Location"]
-    gone_wait = client.post(reverse("planner:regenerate", args=[gone.pk]))["Location"]
-    client.post(reverse("planner:delete", args=["plan", gone.pk]))
     work(plan_queue)
-
     assert client.get(kept_wait)["Location"] == f"/plan/{kept.pk}/"
     kept.refresh_from_db()
     assert kept.seed == 1 and kept.document != document
+
+    gone_wait = client.post(reverse("planner:regenerate", args=[gone.pk]))["Location"]  # one waiting plan at a time
+    assert gone_wait != kept_wait
+    client.post(reverse("planner:delete", args=["plan", gone.pk]))
+    work(plan_queue)
     assert client.get(gone_wait).status_code == 404
     assert list(Plan.objects.filter(owner=owner)) == [kept]
 
