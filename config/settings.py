@@ -225,7 +225,9 @@ PLAN_TIME_LIMIT = float(os.environ.get("PLAN_TIME_LIMIT", "8"))
 
 # Where the USDA SR26 ASCII files live: used by the curation command and the tests that check
 # every fixture value against the source. Not part of the project; see README.
-USDA_SR_DIR = Path(os.environ.get("USDA_SR_DIR", BASE_DIR.parent / "shared" / "data" / "usda-sr"))
+# USDA SR26 as the repository carries it (gzip; nutrition/data/usda-sr26/README.md); USDA_SR_DIR may point at
+# an unpacked release instead.
+USDA_SR_DIR = Path(os.environ.get("USDA_SR_DIR", BASE_DIR / "nutrition" / "data" / "usda-sr26"))
 
 LOGGING = {
     "version": 1,
