@@ -16,6 +16,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    """PBKDF2's million rounds cost about a second of CPU per user made or sign-in tried (a failed sign-in hashes
+    too), many times over in the suite; the tests are about who may do what, not about the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_page_cache_memory():
     """What a process holds of the page cache survives a test's rollback; each test starts without it."""
     from nutrition.cache import forget_local
