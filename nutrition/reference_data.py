@@ -189,8 +189,7 @@ def _update_raw(model: type[models.Model], objs: list[models.Model], fields: lis
 
 
 def _set_links(model: type[models.Model], name: str, entries: list[_Entry], updating: list[models.Model]) -> None:
-    """`obj.<name>.set(list)` for every entry, in bulk: stale links removed, missing ones added (by target pk, the
-    order loaddata's `set()` adds them in)."""
+    """`obj.<name>.set(list)` for every entry, in bulk: stale links removed, missing ones added."""
     f = model._meta.get_field(name)
     through = f.remote_field.through
     source = f.m2m_field_name() + "_id"
@@ -204,10 +203,12 @@ def _set_links(model: type[models.Model], name: str, entries: list[_Entry], upda
             existing.setdefault(source_id, {})[target_id] = link_pk
     stale, missing = [], []
     for entry in entries:
-        wanted = sorted({related.pk if isinstance(related, models.Model) else related for related in entry.m2m[name]})
+        wanted = set()  # built and then differenced as RelatedManager.set()/add() do, so links come in their order
+        for related in entry.m2m[name]:
+            wanted.add(related.pk if isinstance(related, models.Model) else related)
         have = existing.get(entry.obj.pk, {})
         stale += [link_pk for target_id, link_pk in have.items() if target_id not in wanted]
-        missing += [through(**{source: entry.obj.pk, target: t}) for t in wanted if t not in have]
+        missing += [through(**{source: entry.obj.pk, target: t}) for t in wanted.difference(have)]
     for start in range(0, len(stale), _CHUNK):
         through._base_manager.filter(pk__in=stale[start : start + _CHUNK]).delete()
     through._base_manager.bulk_create(missing, batch_size=_CHUNK)

@@ -57,9 +57,13 @@ def sample_fixtures(tmp_path) -> list[Path]:
     meals = [o for o in meals if o["fields"].get("slug") in slugs or o["fields"].get("meal", [None])[0] in slugs]
     foods_used = {tuple(o["fields"]["food"]) for o in meals if o["model"] == "planner.mealingredient"}
     foods_used.add(("usda-sr26", "01001"))  # butter: allergens (dairy)
+    every_food = json.loads((FIXTURES / "foods.json").read_text(encoding="utf-8"))
+    for o in every_food:  # foods with several allergens: their links' order
+        if len(o["fields"].get("allergens", [])) > 1:
+            foods_used.add((o["fields"]["source"], o["fields"]["source_id"]))
     foods = [
         o
-        for o in json.loads((FIXTURES / "foods.json").read_text(encoding="utf-8"))
+        for o in every_food
         if o["model"] == "nutrition.nutrient"
         or (o["model"] == "nutrition.food" and (o["fields"]["source"], o["fields"]["source_id"]) in foods_used)
         or tuple(o["fields"].get("food", ())) in foods_used
