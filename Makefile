@@ -23,13 +23,18 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test
+# axe-core for the accessibility walk in tests/browser (package.json pins it; npm ci installs exactly the lock).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-test: $(VENV)/.installed-test node_modules/.installed
 
 migrate: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 
-# Fixtures use natural keys, so one loaddata call takes them in any order.
+# The curated fixtures, in bulk (a few seconds), into an empty database; a database with foods is left alone.
 fixtures: migrate
 	$(PY) manage.py load_reference_data
 

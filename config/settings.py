@@ -284,9 +284,9 @@ FDC_API_KEY = env.str("FDC_API_KEY", "DEMO_KEY")
 # found so far comes back with a note (never a hung worker).
 PLAN_TIME_LIMIT = env.float("PLAN_TIME_LIMIT", 8, validate=Range(min=0, min_inclusive=False))
 
-# Where the USDA SR26 ASCII files live: used by the curation command and the tests that check
-# every fixture value against the source. Not part of the project; see README.
-USDA_SR_DIR = env.path("USDA_SR_DIR", BASE_DIR.parent / "shared" / "data" / "usda-sr")
+# USDA SR26 as the repository carries it (gzip; nutrition/data/usda-sr26/README.md): used by the curation command
+# and the tests that check every fixture value against the source. USDA_SR_DIR may point at an unpacked release instead.
+USDA_SR_DIR = env.path("USDA_SR_DIR", BASE_DIR / "nutrition" / "data" / "usda-sr26")
 
 LOGGING = {
     "version": 1,

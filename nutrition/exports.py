@@ -50,10 +50,6 @@ def nutrient_columns() -> list[str]:
     return list(Nutrient.objects.order_by("display_order", "code").values_list("code", flat=True))
 
 
-def export_columns() -> list[str]:
-    return [*EXPORT_COLUMNS, *nutrient_columns()]
-
-
 def food_row(food: Food, nutrient_codes: list[str]) -> dict:
     amounts = food.amounts_by_code()
     row = {

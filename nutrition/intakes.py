@@ -36,15 +36,6 @@ class AdjustedIntake:
     source: str
     source_urls: tuple[str, ...]
 
-    @property
-    def above_upper_limit(self) -> bool:
-        """The target exceeds a UL that covers food too (e.g. iron in a vegetarian pregnancy): one for a clinician.
-
-        A UL for supplements only (magnesium) or synthetic folic acid only (folate) does not bound food, so an RDA
-        above it (magnesium for men, 420 mg against 350 mg) is not a conflict.
-        """
-        return self.upper_applies_to_food and self.upper_limit is not None and self.amount > self.upper_limit
-
 
 def _check(age, sex: str, life_stage: str) -> None:
     if isinstance(age, bool) or not isinstance(age, int):

@@ -121,9 +121,6 @@ class FoodQuerySet(models.QuerySet):
         allowed = DIETS[: DIETS.index(diet) + 1]
         return self.filter(diet__in=allowed)
 
-    def excluding_allergens(self, allergens):
-        return self.exclude(allergens__code__in=list(allergens)).distinct() if allergens else self
-
     def search(self, text: str):
         return self.filter(name__icontains=text) if text else self
 

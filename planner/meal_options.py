@@ -14,6 +14,7 @@ from django.db.models import Count, Max
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from nutrition.models import DIETS, Food, Nutrient, NutrientAmount
+from nutrition.reference_data import reference_data_loaded
 
 from .models import Meal, MealIngredient
 
@@ -113,3 +114,4 @@ for _model in (Meal, MealIngredient, Food, NutrientAmount, Nutrient):
     post_save.connect(clear_meal_cache, sender=_model, dispatch_uid=f"meal-cache-save-{_model.__name__}")
     post_delete.connect(clear_meal_cache, sender=_model, dispatch_uid=f"meal-cache-delete-{_model.__name__}")
 m2m_changed.connect(clear_meal_cache, sender=Food.allergens.through, dispatch_uid="meal-cache-allergens")
+reference_data_loaded.connect(clear_meal_cache, dispatch_uid="meal-cache-reference-data")  # bulk: no post_save

@@ -1,5 +1,6 @@
 """Shared test set-up: the curated reference data (fixtures/*.json) loads once per session."""
 
+import gzip
 import secrets
 from pathlib import Path
 
@@ -15,6 +16,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    """PBKDF2's million rounds cost about a second of CPU per user made or sign-in tried (a failed sign-in hashes
+    too), many times over in the suite; the tests are about who may do what, not about the hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_page_cache_memory():
     """What a process holds of the page cache survives a test's rollback; each test starts without it."""
     from config.page_cache import forget_local
@@ -25,10 +33,23 @@ def _fresh_page_cache_memory():
 
 @pytest.fixture(scope="session")
 def sr_dir() -> Path:
-    """The USDA SR26 files beside the project (../shared/data/usda-sr). Their absence is a failure, not a skip."""
+    """The USDA SR26 files (settings.USDA_SR_DIR: the repository's gzip copies in nutrition/data/usda-sr26 unless
+    USDA_SR_DIR points elsewhere). Their absence is a failure, not a skip."""
     path = Path(settings.USDA_SR_DIR)
-    assert (path / "ABBREV.txt").exists(), f"USDA SR26 files not found in {path}"
+    assert any((path / name).exists() for name in ("ABBREV.txt", "ABBREV.txt.gz")), f"USDA SR26 not found in {path}"
     return path
+
+
+@pytest.fixture(scope="session")
+def sr_bytes(sr_dir):
+    """`sr_bytes("ABBREV.txt")`: an SR file's bytes as USDA published them, read without the importer (plain, or
+    unpacked from its .gz copy)."""
+
+    def read(name: str) -> bytes:
+        plain = sr_dir / name
+        return plain.read_bytes() if plain.exists() else gzip.decompress((sr_dir / f"{name}.gz").read_bytes())
+
+    return read
 
 
 @pytest.fixture

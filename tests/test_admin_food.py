@@ -1,19 +1,12 @@
 """The food admin: provenance is read-only once a food exists, review flags are one action away."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from nutrition.models import Food, FoodGroup, ImportBatch, Nutrient, NutrientAmount
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client_(client):
-    client.force_login(User.objects.create_superuser("root", "root@example.org", "a-long-test-password"))
-    return client
 
 
 @pytest.fixture
@@ -27,17 +20,17 @@ def food():
     return food
 
 
-def test_food_change_page_shows_provenance_and_nutrients_but_not_as_inputs(admin_client_, food):
-    body = admin_client_.get(reverse("admin:nutrition_food_change", args=[food.pk])).content.decode()
+def test_food_change_page_shows_provenance_and_nutrients_but_not_as_inputs(admin_client, food):
+    body = admin_client.get(reverse("admin:nutrition_food_change", args=[food.pk])).content.decode()
     assert "test-set" in body and "T-1" in body and "curate-sr26" in body
     assert 'name="source"' not in body and 'name="source_id"' not in body and 'name="import_batch"' not in body
     assert 'name="amounts-0-amount"' in body and 'value="3.33"' in body
 
 
-def test_posting_a_new_source_does_not_change_the_provenance(admin_client_, food):
+def test_posting_a_new_source_does_not_change_the_provenance(admin_client, food):
     url = reverse("admin:nutrition_food_change", args=[food.pk])
     amount = food.amounts.get()
-    response = admin_client_.post(
+    response = admin_client.post(
         url,
         {
             "name": "Lentils, renamed",
@@ -61,8 +54,8 @@ def test_posting_a_new_source_does_not_change_the_provenance(admin_client_, food
     assert (food.source, food.source_id) == ("test-set", "T-1")
 
 
-def test_mark_reviewed_action_clears_the_flag_and_records_history(admin_client_, food):
-    admin_client_.post(
+def test_mark_reviewed_action_clears_the_flag_and_records_history(admin_client, food):
+    admin_client.post(
         reverse("admin:nutrition_food_changelist"), {"action": "mark_reviewed", "_selected_action": [food.pk]}
     )
     food.refresh_from_db()
@@ -70,19 +63,19 @@ def test_mark_reviewed_action_clears_the_flag_and_records_history(admin_client_,
     assert food.history.first().needs_review is False
 
 
-def test_food_changelist_filters_by_group_source_diet_and_allergen(admin_client_, food):
+def test_food_changelist_filters_by_group_source_diet_and_allergen(admin_client, food):
     fish, _ = FoodGroup.objects.get_or_create(code="1500", defaults={"name": "Finfish and Shellfish Products"})
     Food.objects.create(name="Test sardines", food_group=fish, source="other-set", source_id="S-1", diet="pescatarian")
     url = reverse("admin:nutrition_food_changelist")
-    body = admin_client_.get(url).content.decode()
+    body = admin_client.get(url).content.decode()
     for parameter in ["food_group__id__exact", "source", "diet", "allergens__id__exact", "needs_review__exact"]:
         assert parameter in body, parameter
-    filtered = admin_client_.get(url, {"source": "test-set"}).content.decode()
+    filtered = admin_client.get(url, {"source": "test-set"}).content.decode()
     assert "Test lentils" in filtered and "Test sardines" not in filtered
 
 
-def test_import_batches_cannot_be_added_by_hand(admin_client_):
-    assert admin_client_.get(reverse("admin:nutrition_importbatch_add")).status_code == 403
+def test_import_batches_cannot_be_added_by_hand(admin_client):
+    assert admin_client.get(reverse("admin:nutrition_importbatch_add")).status_code == 403
 
 
 def admin_form(food, **changes) -> dict:
@@ -107,7 +100,7 @@ def admin_form(food, **changes) -> dict:
 
 
 def test_an_admin_change_to_a_food_from_the_fixtures_shows_in_the_workspace_history_and_reverts(
-    admin_client_, dietitian
+    admin_client, dietitian
 ):
     workspace = Client()
     workspace.force_login(dietitian)
@@ -115,7 +108,7 @@ def test_an_admin_change_to_a_food_from_the_fixtures_shows_in_the_workspace_hist
     assert not Food.history.filter(id=food.pk).exists()  # loaded from the fixtures: no history of its own
     name, iron = food.name, food.amounts.get(nutrient__code="iron_mg")
     row = [k for k, v in admin_form(food).items() if k.endswith("-id") and v == iron.pk][0].rsplit("-", 1)[0]
-    response = admin_client_.post(
+    response = admin_client.post(
         reverse("admin:nutrition_food_change", args=[food.pk]),
         admin_form(food, name="Renamed in the admin", **{f"{row}-amount": "99.5"}),
     )

@@ -6,7 +6,6 @@ other apps register later are covered without touching this file.
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import User
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -31,17 +30,9 @@ IDS = [model._meta.label for model, _ in REGISTERED]
 
 
 @pytest.fixture
-def superuser_client(client):
-    user = User.objects.create_superuser("root", "root@example.org", "a-long-test-password")
-    client.force_login(user)
-    client.user = user
-    return client
-
-
-@pytest.fixture
-def one_of_each(superuser_client):
+def one_of_each(admin_user):
     """Make sure the models these tests know have at least one row (the fixtures may not hold one)."""
-    batch = ImportBatch.objects.create(kind="test", source="admin smoke test", user=superuser_client.user)
+    batch = ImportBatch.objects.create(kind="test", source="admin smoke test", user=admin_user)
     group = FoodGroup.objects.first() or FoodGroup.objects.create(code="1600", name="Legumes and Legume Products")
     food = Food.objects.first() or Food.objects.create(
         name="Lentils, boiled",
@@ -69,8 +60,8 @@ def one_of_each(superuser_client):
     if not Meal.objects.exists():
         meal = Meal.objects.create(name="Lentil soup", slug="lentil-soup", slot="lunch")
         MealIngredient.objects.create(meal=meal, food=food, grams=150)
-    profile = Profile.objects.create(owner=superuser_client.user, age=40, sex="female", weight_kg=65, height_cm=165)
-    Plan.objects.create(owner=superuser_client.user, profile=profile)
+    profile = Profile.objects.create(owner=admin_user, age=40, sex="female", weight_kg=65, height_cm=165)
+    Plan.objects.create(owner=admin_user, profile=profile)
     # A failed sign-in: django-axes records the attempt and the failure log, so their admin pages have a row.
     Client().post(reverse("accounts:login"), {"username": "nobody", "password": "wrong"})
     if not Article.objects.exists():
@@ -85,40 +76,40 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-def test_admin_has_models_registered_and_names_the_product(superuser_client):
+def test_admin_has_models_registered_and_names_the_product(admin_client):
     assert len(REGISTERED) >= 10
-    response = superuser_client.get(reverse("admin:index"))
+    response = admin_client.get(reverse("admin:index"))
     assert response.status_code == 200
     assert "Restful Plate" in response.content.decode()
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
-def test_changelist_loads(superuser_client, one_of_each, model, model_admin):
-    response = superuser_client.get(admin_url(model, "changelist"))
+def test_changelist_loads(admin_client, one_of_each, model, model_admin):
+    response = admin_client.get(admin_url(model, "changelist"))
     assert response.status_code == 200, response.content[:500]
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
-def test_changelist_search_loads(superuser_client, model, model_admin):
+def test_changelist_search_loads(admin_client, model, model_admin):
     if not model_admin.get_search_fields(None):
         pytest.skip(f"{model._meta.label} has no search")
-    response = superuser_client.get(admin_url(model, "changelist"), {"q": "a"})
+    response = admin_client.get(admin_url(model, "changelist"), {"q": "a"})
     assert response.status_code == 200, response.content[:500]
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
-def test_add_page_loads_or_is_refused_when_adding_is_not_allowed(superuser_client, model, model_admin):
+def test_add_page_loads_or_is_refused_when_adding_is_not_allowed(admin_client, admin_user, model, model_admin):
     request = RequestFactory().get("/")
-    request.user = superuser_client.user
+    request.user = admin_user
     expected = 200 if model_admin.has_add_permission(request) else 403
-    assert superuser_client.get(admin_url(model, "add")).status_code == expected
+    assert admin_client.get(admin_url(model, "add")).status_code == expected
 
 
 @pytest.mark.parametrize(("model", "model_admin"), REGISTERED, ids=IDS)
-def test_change_page_of_an_existing_object_loads(superuser_client, one_of_each, model, model_admin):
+def test_change_page_of_an_existing_object_loads(admin_client, one_of_each, model, model_admin):
     obj = model._default_manager.order_by("pk").first()
     assert obj is not None, f"one_of_each must make a {model._meta.label}"
-    response = superuser_client.get(admin_url(model, "change", obj.pk))
+    response = admin_client.get(admin_url(model, "change", obj.pk))
     assert response.status_code == 200, response.content[:500]
     if hasattr(model_admin, "history_view"):
-        assert superuser_client.get(admin_url(model, "history", obj.pk)).status_code == 200
+        assert admin_client.get(admin_url(model, "history", obj.pk)).status_code == 200

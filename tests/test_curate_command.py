@@ -37,10 +37,10 @@ def test_rerunning_the_curation_reproduces_the_committed_fixtures_byte_for_byte(
     assert all("pk" not in o for o in foods)
 
 
-def test_food_groups_fixture_lists_every_sr_group_by_code(sr_dir, tmp_path):
+def test_food_groups_fixture_lists_every_sr_group_by_code(sr_bytes, tmp_path):
     out, _ = curate(tmp_path)
     groups = json.loads((out / "food_groups.json").read_text(encoding="utf-8"))
-    lines = (sr_dir / "FD_GROUP.txt").read_text(encoding="latin-1").splitlines()
+    lines = sr_bytes("FD_GROUP.txt").decode("latin-1").splitlines()
     expected = sorted(tuple(field.strip("~") for field in line.split("^")) for line in lines)
     assert [(g["fields"]["code"], g["fields"]["name"]) for g in groups] == expected
     assert {g["model"] for g in groups} == {"nutrition.foodgroup"}
@@ -108,12 +108,12 @@ def test_a_missing_sr_directory_is_a_clear_error(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_a_malformed_sr_line_is_named_and_nothing_is_written(sr_dir, tmp_path):
+def test_a_malformed_sr_line_is_named_and_nothing_is_written(sr_bytes, tmp_path):
     broken = tmp_path / "sr"
     broken.mkdir()
     for name in ("FD_GROUP.txt", "FOOD_DES.txt", "WEIGHT.txt"):
-        (broken / name).write_bytes((sr_dir / name).read_bytes())
-    lines = (sr_dir / "ABBREV.txt").read_bytes().split(b"\r\n")
+        (broken / name).write_bytes(sr_bytes(name))
+    lines = sr_bytes("ABBREV.txt").split(b"\r\n")
     lines[2] = lines[2].rsplit(b"^", 1)[0]  # one field short
     (broken / "ABBREV.txt").write_bytes(b"\r\n".join(lines))
     with pytest.raises(CommandError, match=r"ABBREV.txt, line 3: expected 53 fields, found 52"):

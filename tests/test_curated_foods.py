@@ -46,24 +46,24 @@ COMPLETE = (
 )
 
 
-def sr_rows(path: Path) -> dict[str, list[str]]:
+def sr_rows(data: bytes) -> dict[str, list[str]]:
     rows = {}
-    for line in path.read_text(encoding="latin-1").splitlines():
+    for line in data.decode("latin-1").splitlines():
         fields = [field.strip("~") for field in line.split("^")]
         rows[fields[0]] = fields
     return rows
 
 
 @pytest.fixture(scope="module")
-def abbrev(sr_dir) -> dict[str, list[str]]:
-    rows = sr_rows(sr_dir / "ABBREV.txt")
+def abbrev(sr_bytes) -> dict[str, list[str]]:
+    rows = sr_rows(sr_bytes("ABBREV.txt"))
     assert len(rows) == 8463 and all(len(fields) == 53 for fields in rows.values())
     return rows
 
 
 @pytest.fixture(scope="module")
-def long_descriptions(sr_dir) -> dict[str, str]:
-    return {ndb: fields[2] for ndb, fields in sr_rows(sr_dir / "FOOD_DES.txt").items()}
+def long_descriptions(sr_bytes) -> dict[str, str]:
+    return {ndb: fields[2] for ndb, fields in sr_rows(sr_bytes("FOOD_DES.txt")).items()}
 
 
 @pytest.fixture(scope="module")
@@ -132,11 +132,11 @@ def test_every_food_names_its_source_and_has_a_name_a_person_would_write(long_de
 
 
 @pytest.mark.django_db
-def test_lentils_carry_their_sr_group_and_household_portions(sr_dir):
+def test_lentils_carry_their_sr_group_and_household_portions(sr_bytes):
     lentils = Food.objects.get(source="usda-sr26", source_id="16070")
     assert lentils.name == "Lentils, boiled"
     assert lentils.food_group.code == "1600"
-    weights = [line.split("^") for line in (sr_dir / "WEIGHT.txt").read_text("latin-1").splitlines()]
+    weights = [line.split("^") for line in sr_bytes("WEIGHT.txt").decode("latin-1").splitlines()]
     expected = [(int(w[1]), float(w[2]), w[3].strip("~"), float(w[4])) for w in weights if w[0] == "~16070~"]
     assert expected
     assert [(p.seq, p.amount, p.description, p.grams) for p in lentils.portions.all()] == expected

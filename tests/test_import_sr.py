@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from nutrition.models import Food, FoodGroup, ImportBatch, NutrientAmount, Portion
 
 
-def abbrev_field(sr_dir, ndb: str, index: int) -> str:
+def abbrev_field(sr_bytes, ndb: str, index: int) -> str:
     """One raw ABBREV.txt field, read without the importer (11 iron, 12 Mg, 29 folate DFE, 31 B12, 41 vit D)."""
-    for line in (sr_dir / "ABBREV.txt").read_text(encoding="latin-1").splitlines():
+    for line in sr_bytes("ABBREV.txt").decode("latin-1").splitlines():
         fields = line.split("^")
         if fields[0].strip("~") == ndb:
             return fields[index].strip("~")
@@ -31,7 +31,7 @@ def counts():
 
 
 @pytest.mark.django_db
-def test_full_sr26_release_imports_every_food_keeps_curated_names_and_second_run_changes_nothing(sr_dir):
+def test_full_sr26_release_imports_every_food_keeps_curated_names_and_second_run_changes_nothing(sr_dir, sr_bytes):
     group, _ = FoodGroup.objects.get_or_create(name="Vegetables and Vegetable Products", defaults={"code": "1100"})
     curated, _ = Food.objects.update_or_create(
         source="usda-sr26", source_id="11056", defaults={"name": "Green beans, canned", "food_group": group}
@@ -46,8 +46,8 @@ def test_full_sr26_release_imports_every_food_keeps_curated_names_and_second_run
     curated.refresh_from_db()
     assert curated.name == "Green beans, canned"  # a curated name is kept; values follow the release
     amounts = curated.amounts_by_code()
-    assert amounts["iron_mg"] == float(abbrev_field(sr_dir, "11056", 11))
-    assert amounts["magnesium_mg"] == float(abbrev_field(sr_dir, "11056", 12))
+    assert amounts["iron_mg"] == float(abbrev_field(sr_bytes, "11056", 11))
+    assert amounts["magnesium_mg"] == float(abbrev_field(sr_bytes, "11056", 12))
     assert curated.portions.count() == 3
 
     butter = Food.objects.get(source="usda-sr26", source_id="01001")
@@ -59,7 +59,7 @@ def test_full_sr26_release_imports_every_food_keeps_curated_names_and_second_run
     ]
     # A blank ABBREV field is no row at all; a filled one is the value as written.
     for code, index in (("vitamin_d_ug", 41), ("vitamin_b12_ug", 31), ("folate_ug_dfe", 29)):
-        raw = abbrev_field(sr_dir, "01001", index)
+        raw = abbrev_field(sr_bytes, "01001", index)
         assert butter.amounts_by_code().get(code) == (float(raw) if raw else None)
 
     before = counts()

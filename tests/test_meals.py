@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 
 from nutrition.models import ALLERGENS, DIETS, Allergen, Food
 from planner.curation.meals import read_meal_list
+from planner.meal_options import active_meal_records
 from planner.models import SLOTS, Meal, MealIngredient
 
 pytestmark = pytest.mark.django_db
@@ -104,11 +105,10 @@ def test_every_ingredient_is_a_curated_food_with_positive_grams():
 
 def test_energy_per_serving_suits_the_slot():
     outside = []
-    for meal in meals():
-        totals, _ = meal.nutrient_totals()
+    for meal in active_meal_records():  # per serving, as the planner counts it
         low, high = ENERGY_BANDS[meal.slot]
-        if not low <= totals["energy_kcal"] <= high:
-            outside.append(f"{meal.slot} {meal.name}: {totals['energy_kcal']:.0f} kcal")
+        if not low <= meal.nutrients["energy_kcal"] <= high:
+            outside.append(f"{meal.slot} {meal.name}: {meal.nutrients['energy_kcal']:.0f} kcal")
     assert outside == []
 
 

@@ -185,13 +185,13 @@ def test_a_spreadsheet_import_shows_at_once(visitor, food, tmp_path):
     assert listed_iron(visitor, food) == "27.5"
 
 
-def test_a_bulk_import_that_sends_no_signals_shows_at_once(backend, visitor, food, sr_dir, tmp_path):
+def test_a_bulk_import_that_sends_no_signals_shows_at_once(backend, visitor, food, sr_bytes, tmp_path):
     """import_sr writes with bulk_create/bulk_update_with_history: history rows, no post_save signal."""
     assert food.source == "usda-sr26"
     assert listed_iron(visitor, food) != "31.5"
     food_page(visitor, food)
     for name in ("FD_GROUP.txt", "FOOD_DES.txt", "ABBREV.txt", "WEIGHT.txt"):  # a release of this one food
-        lines = (sr_dir / name).read_text(encoding="latin-1").splitlines(keepends=True)
+        lines = sr_bytes(name).decode("latin-1").splitlines(keepends=True)
         if name != "FD_GROUP.txt":
             lines = [line for line in lines if line.split("^")[0].strip("~") == food.source_id]
         if name == "ABBREV.txt":

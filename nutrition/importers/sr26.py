@@ -8,6 +8,7 @@ command, a full importer) decide what to do with the frames.
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 from pathlib import Path
@@ -116,13 +117,28 @@ SOURCE = "usda-sr26"
 _QUOTED = re.compile(r"~[^~]*~")
 
 
+def sr_file(sr_dir: str | Path, name: str) -> Path:
+    """`name` in `sr_dir`, or its gzip copy `name.gz` when only that is there (the repository carries the release
+    compressed in nutrition/data/usda-sr26; an unpacked release from USDA works as it is)."""
+    plain = Path(sr_dir) / name
+    packed = plain.with_name(name + ".gz")
+    return packed if not plain.is_file() and packed.is_file() else plain
+
+
+def read_sr_bytes(path: str | Path) -> bytes:
+    """The bytes of an SR file as USDA published it, unpacked when the name ends in .gz."""
+    path = Path(path)
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
 def read_sr_file(path: str | Path, columns: list[str]) -> pd.DataFrame:
     """One SR ASCII file as a DataFrame of strings; blank fields are NaN (missing), never zero.
 
     Raises ValueError naming the file and line when a line does not have exactly one field per column.
     """
     path = Path(path)
-    text = path.read_text(encoding="latin-1").replace("\r\n", "\n")
+    text = read_sr_bytes(path).decode("latin-1").replace("\r\n", "\n")
     # split("\n"), not splitlines(): Latin-1 text may hold \x85, which splitlines() would treat as a line end.
     for number, line in enumerate(text.split("\n"), start=1):
         if not line:
@@ -144,22 +160,22 @@ def read_sr_file(path: str | Path, columns: list[str]) -> pd.DataFrame:
 
 def read_food_groups(sr_dir: str | Path) -> pd.DataFrame:
     """FD_GROUP.txt: columns FdGrp_Cd ("0100") and FdGrp_Desc ("Dairy and Egg Products")."""
-    return read_sr_file(Path(sr_dir) / "FD_GROUP.txt", FOOD_GROUP_COLUMNS)
+    return read_sr_file(sr_file(sr_dir, "FD_GROUP.txt"), FOOD_GROUP_COLUMNS)
 
 
 def read_food_descriptions(sr_dir: str | Path) -> pd.DataFrame:
     """FOOD_DES.txt: one row per food, indexed by the five-character NDB number ("01001")."""
-    return read_sr_file(Path(sr_dir) / "FOOD_DES.txt", FOOD_DES_COLUMNS).set_index("NDB_No", drop=False)
+    return read_sr_file(sr_file(sr_dir, "FOOD_DES.txt"), FOOD_DES_COLUMNS).set_index("NDB_No", drop=False)
 
 
 def read_abbrev(sr_dir: str | Path) -> pd.DataFrame:
     """ABBREV.txt: the 53-column abbreviated table per 100 g edible portion, indexed by NDB number."""
-    return read_sr_file(Path(sr_dir) / "ABBREV.txt", ABBREV_COLUMNS).set_index("NDB_No", drop=False)
+    return read_sr_file(sr_file(sr_dir, "ABBREV.txt"), ABBREV_COLUMNS).set_index("NDB_No", drop=False)
 
 
 def read_weights(sr_dir: str | Path) -> pd.DataFrame:
     """WEIGHT.txt: household measures (NDB_No, Seq, Amount, Msre_Desc, Gm_Wgt, ...), sorted by food and Seq."""
-    frame = read_sr_file(Path(sr_dir) / "WEIGHT.txt", WEIGHT_COLUMNS)
+    frame = read_sr_file(sr_file(sr_dir, "WEIGHT.txt"), WEIGHT_COLUMNS)
     frame["_seq"] = frame["Seq"].astype(int)
     return frame.sort_values(["NDB_No", "_seq"]).drop(columns="_seq").reset_index(drop=True)
 

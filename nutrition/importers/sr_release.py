@@ -31,7 +31,7 @@ REQUIRED_FILES = ("FOOD_DES.txt", "FD_GROUP.txt", "ABBREV.txt", "WEIGHT.txt")
 def read_release(sr_dir: str | Path) -> list[FoodRecord]:
     """Every food of the release as a FoodRecord; ImportRefused lists what is missing or unreadable."""
     sr_dir = Path(sr_dir)
-    missing = [name for name in REQUIRED_FILES if not (sr_dir / name).is_file()]
+    missing = [name for name in REQUIRED_FILES if not sr26.sr_file(sr_dir, name).is_file()]
     if missing:
         raise ImportRefused([f"{sr_dir}: {name} is missing" for name in missing])
     try:

@@ -81,24 +81,6 @@ class Meal(models.Model):
     def grams(self) -> float:
         return sum(i.grams for i in self.ingredients.all())
 
-    def nutrient_totals(self) -> tuple[dict[str, float], set[str]]:
-        """Nutrients in one serving: (known totals by code, codes unknown for at least one ingredient)."""
-        totals: dict[str, float] = {}
-        unknown: set[str] = set()
-        all_codes: set[str] = set()
-        per_food = []
-        for ingredient in self.ingredients.all():
-            amounts = ingredient.food.amounts_by_code()
-            all_codes.update(amounts)
-            per_food.append((ingredient.grams, amounts))
-        for grams, amounts in per_food:
-            for code in all_codes:
-                if code in amounts:
-                    totals[code] = totals.get(code, 0.0) + amounts[code] * grams / 100.0
-                else:
-                    unknown.add(code)
-        return totals, unknown
-
 
 class MealIngredientManager(models.Manager):
     def get_by_natural_key(self, meal_slug, source, source_id):

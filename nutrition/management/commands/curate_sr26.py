@@ -34,7 +34,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, sr_dir, output_dir, nutrients, lists, **options):
-        if not (Path(sr_dir) / "ABBREV.txt").is_file():
+        if not sr26.sr_file(sr_dir, "ABBREV.txt").is_file():
             raise CommandError(f"{sr_dir}: ABBREV.txt not found; pass --sr-dir with the SR26 ASCII files")
         if lists:
             paths = [Path(p) for p in lists]
