@@ -96,7 +96,9 @@ def eaten_frame(journal: Journal, start: dt.date, end: dt.date) -> pd.DataFrame:
         .values_list("date", Cast("items", TextField()), Cast("targets", TextField()), "day_meals")
     )
     if not rows:
-        return pd.DataFrame(columns=["date", *RLS_NUTRIENTS])
+        return pd.DataFrame(
+            {"date": pd.to_datetime([]), **{code: pd.Series(dtype="float64") for code in RLS_NUTRIENTS}}
+        )
     dates, items_text, targets_text, day_meals = zip(*rows, strict=True)
     # A year is ~1,500 marks: one JSON document for all of them decodes far faster than one per mark.
     all_items = json.loads("[" + ",".join(items_text) + "]")

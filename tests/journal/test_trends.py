@@ -60,6 +60,8 @@ def test_an_unknown_period_falls_back_to_12_weeks(client, person):
 def plain_rolling(points: dict, days) -> list:
     """The mean of the values dated in the 7 days up to each day, computed the long way."""
     series = pd.Series(points, dtype="float64")
+    if series.empty:
+        return [None] * len(days)
     out = []
     for day in days:
         window = series[(series.index > day - pd.Timedelta(days=7)) & (series.index <= day)]
