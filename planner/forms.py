@@ -6,15 +6,16 @@ from django import forms
 
 from nutrition.models import ALLERGENS
 
+from . import labs
 from .profiles import (
     ACTIVITIES,
     DEFICIENCIES,
     DIET_CHOICES,
     FIELD_RULES,
-    LABS,
     LIFE_STAGES,
     SEXES,
     ProfileError,
+    parse_lab,
     parse_profile,
 )
 
@@ -45,7 +46,9 @@ CHOICE_LABELS = {
     "nuts": "Tree nuts",
 }
 NUMBER_FIELDS = ("age", "weight_kg", "height_cm", "days")
-LAB_FIELDS = tuple(LABS)
+# Each lab is a value with a unit beside it: `ferritin` and `ferritin_unit`; the value is checked (after
+# conversion, by the same parser `generate_plan` uses) as the person leaves either of them.
+LAB_FIELDS = labs.LAB_NAMES
 # Fields checked one at a time as the person leaves them (the validate endpoint re-renders only that field).
 VALIDATED_FIELDS = (*NUMBER_FIELDS, "sex", "activity", "diet", "life_stage", *LAB_FIELDS)
 
@@ -79,15 +82,19 @@ def _number_field(name: str) -> forms.Field:
 
 
 def _lab_field(name: str) -> forms.FloatField:
-    text, unit, low, high = LABS[name]
-    label = f"{text} ({unit})"
-    message = _range_message(label, low, high)
-    return forms.FloatField(
-        label=label,
+    label = labs.LABS[name].label
+    return forms.FloatField(label=label, required=False, error_messages={"invalid": f"{label} must be a number"})
+
+
+def _unit_field(name: str) -> forms.ChoiceField:
+    lab = labs.LABS[name]
+    fits = ", ".join(lab.unit_label(unit) for unit in lab.units)
+    return forms.ChoiceField(
+        label=f"{lab.label} unit",
+        choices=[(unit, lab.unit_label(unit)) for unit in lab.units],
+        initial=lab.canonical_unit,
         required=False,
-        min_value=low,
-        max_value=high,
-        error_messages={"min_value": message, "max_value": message, "invalid": f"{label} must be a number"},
+        error_messages={"invalid_choice": f"{lab.label}: %(value)s does not fit {lab.label.lower()}; use {fits}"},
     )
 
 
@@ -117,6 +124,8 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in LAB_FIELDS:
             self.fields[name] = _lab_field(name)
+            self.fields[f"{name}_unit"] = _unit_field(name)
+            self.fields[f"{name}_unit"].widget.attrs["aria-describedby"] = f"error-{name}"
         self.fields["days"].initial = FIELD_RULES["days"]["default"]
         self.fields["sex"].error_messages["required"] = "Sex is required"
         for name in NUMBER_FIELDS + LAB_FIELDS:
@@ -126,19 +135,33 @@ class PlanForm(forms.Form):
 
     @property
     def lab_fields(self):
-        return [self[name] for name in LAB_FIELDS]
+        """(value, unit) bound fields, one pair per lab."""
+        return [(self[name], self[f"{name}_unit"]) for name in LAB_FIELDS]
+
+    def _lab_entries(self) -> dict[str, dict]:
+        entries = {}
+        for name in LAB_FIELDS:
+            value = self.cleaned_data.get(name)
+            if value is not None:
+                unit = self.cleaned_data.get(f"{name}_unit") or labs.LABS[name].canonical_unit
+                entries[name] = {"value": value, "unit": unit}
+        return entries
 
     def profile_data(self) -> dict:
         """The cleaned values in the engine's shape (what `parse_profile` reads)."""
         data = {name: self.cleaned_data.get(name) for name in FIELD_RULES if name in self.fields}
         data["exclude"] = list(self.cleaned_data.get("exclude") or [])
         data["deficiencies"] = list(self.cleaned_data.get("deficiencies") or [])
-        labs = {name: self.cleaned_data.get(name) for name in LAB_FIELDS}
-        data["labs"] = {k: v for k, v in labs.items() if v is not None} or None
+        data["labs"] = self._lab_entries() or None
         return data
 
     def clean(self):
         cleaned = super().clean()
+        for name, entry in self._lab_entries().items():
+            try:
+                parse_lab(name, entry)
+            except ProfileError as error:
+                self.add_error(name, f"{labs.LABS[name].label}: {error.message}")
         if self.errors:
             return cleaned
         try:
@@ -152,5 +175,13 @@ class PlanForm(forms.Form):
     def initial_from(cls, profile_data: dict) -> dict:
         """Form initial values from a stored profile (engine shape)."""
         initial = {k: v for k, v in profile_data.items() if k != "labs"}
-        initial.update(profile_data.get("labs") or {})
+        for key, raw in (profile_data.get("labs") or {}).items():
+            try:
+                lab = labs.lab(key)
+                if isinstance(raw, dict):
+                    initial[lab.name], initial[f"{lab.name}_unit"] = raw["value"], labs.normalise_unit(raw["unit"])
+                else:
+                    initial[lab.name] = raw  # today's key: a number in the canonical unit
+            except (labs.LabError, KeyError):
+                continue  # a stored value we can no longer read is left for the person to enter again
         return initial

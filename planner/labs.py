@@ -31,8 +31,9 @@ PREGNANCY_RLS = (
     "treatment of restless legs syndrome/Willis-Ekbom disease during pregnancy and lactation. Sleep Med Rev. "
     "2015;22:64-77"
 )
-FOLIC_ACID_ADVICE = "CDC, Folic acid: recommendations (400 µg a day for anyone who could become pregnant)"
+FOLIC_ACID_ADVICE = NIH_ODS_FOLATE  # 400 µg folic acid a day for anyone who could become pregnant (National Academies)
 NINDS_RLS = "NINDS (US National Institute of Neurological Disorders and Stroke), Restless legs syndrome"
+MEDLINEPLUS_RLS = "MedlinePlus (US National Library of Medicine), Restless legs"
 
 # --- Bands (canonical units) ---------------------------------------------------------------------------------------
 # AASM 2024: iron therapy for RLS is suggested at ferritin <= 75 ng/mL or transferrin saturation < 20%;
@@ -54,8 +55,8 @@ VITAMIN_D_ADEQUATE_FROM = 20.0  # ng/mL
 VITAMIN_D_HIGH_ABOVE = 50.0  # ng/mL
 # Serum magnesium below 1.7 mg/dL is below the normal range (MedlinePlus: 1.7-2.2 mg/dL).
 MAGNESIUM_LOW_BELOW = 1.7  # mg/dL
-# Serum B12 < 200 pg/mL low; 200-300 pg/mL borderline, where a methylmalonic acid test tells (Langan 2017;
-# NIH ODS Vitamin B12).
+# Serum B12 < 200 pg/mL low; 200-300 pg/mL borderline, where a methylmalonic acid test tells (Langan 2017, whose
+# borderline band reaches 400 pg/mL; we flag the lower part of it, as the issue asks).
 VITAMIN_B12_LOW_BELOW = 200.0  # pg/mL
 VITAMIN_B12_BORDERLINE_MAX = 300.0  # pg/mL, inclusive
 # Serum folate above 3 ng/mL indicates adequate status (NIH ODS Folate); below it is low.
@@ -189,16 +190,21 @@ def _factor(name: str, unit: str, field: str | None) -> tuple[Lab, float]:
     return found, found.units[canonical]
 
 
+def _tidy(value: float) -> float:
+    """Ten significant digits: a value converted there and back lands on the same band edge (20 ng/mL, not 19.99..)."""
+    return float(f"{value:.10g}")
+
+
 def to_canonical(name: str, value: float, unit: str, *, field: str | None = None) -> float:
     """`value` in `unit` as the lab's canonical unit (ferritin in ng/mL, magnesium in mg/dL, ...)."""
     _lab, factor = _factor(name, unit, field)
-    return value * factor
+    return _tidy(value * factor)
 
 
 def from_canonical(name: str, value: float, unit: str, *, field: str | None = None) -> float:
     """A canonical value shown in another accepted `unit`."""
     _lab, factor = _factor(name, unit, field)
-    return value / factor
+    return _tidy(value / factor)
 
 
 # --- Bands ---------------------------------------------------------------------------------------------------------
@@ -334,8 +340,8 @@ def vitamin_b12_band(value: float) -> Band:
         return Band(
             "vitamin_b12",
             "low",
-            f"{said}, below {VITAMIN_B12_LOW_BELOW:g} pg/mL, which is low (NIH ODS)",
-            NIH_ODS_VITAMIN_B12,
+            f"{said}, below {VITAMIN_B12_LOW_BELOW:g} pg/mL, which is low (Langan 2017)",
+            B12_BORDERLINE_SOURCE,
             raises=True,
         )
     if value <= VITAMIN_B12_BORDERLINE_MAX:
@@ -400,6 +406,8 @@ class Note:
 class LabAssessment:
     raises: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # deficiency -> reasons from the labs
     blocks: Mapping[str, str] = field(default_factory=dict)  # deficiency -> why it must not be raised
+    # deficiency -> what the labs that neither raise nor block say (e.g. ferritin 60 in a child, B12 borderline)
+    unchanged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     notes: tuple[Note, ...] = ()
     bands: Mapping[str, Band] = field(default_factory=dict)  # lab name -> its band
 
@@ -542,7 +550,7 @@ def pregnancy_notes(life_stage: str) -> list[Note]:
         Note(
             "pregnancy_folic_acid",
             "Pregnancy: 400 µg of folic acid a day, from a supplement or fortified food on top of food folate, is "
-            "advised for anyone who could become pregnant and in early pregnancy (CDC).",
+            "advised for anyone who could become pregnant and in early pregnancy (NIH ODS Folate).",
             FOLIC_ACID_ADVICE,
         ),
         Note(
@@ -566,6 +574,7 @@ def assess(
     bands = {name: band(name, value, age=age, life_stage=life_stage) for name, value in values.items()}
     raises: dict[str, list[str]] = {}
     blocks: dict[str, str] = {}
+    unchanged: dict[str, list[str]] = {}
     for name in LAB_NAMES:
         b = bands.get(name)
         if b is None:
@@ -575,12 +584,15 @@ def assess(
             blocks[deficiency] = f"{blocks[deficiency]}; {b.text}" if deficiency in blocks else b.text
         elif b.raises:
             raises.setdefault(deficiency, []).append(b.text)
+        else:
+            unchanged.setdefault(deficiency, []).append(b.text)
     for deficiency in blocks:
         raises.pop(deficiency, None)
     notes = _iron_notes(bands, values, age=age, sex=sex, life_stage=life_stage) + _clinician_notes(bands)
     return LabAssessment(
         raises={d: tuple(r) for d, r in raises.items()},
         blocks=blocks,
+        unchanged={d: tuple(texts) for d, texts in unchanged.items() if d not in blocks},
         notes=tuple(notes),
         bands=bands,
     )

@@ -7,11 +7,14 @@ reads the choices and ranges from `FIELD_RULES` and the module-level tuples rath
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from nutrition.models import ALLERGENS, DIETS
+
+from . import labs
 
 SEXES = ("female", "male")
 ACTIVITIES = ("sedentary", "low", "active", "very_active")
@@ -24,15 +27,8 @@ PREGNANCY_AGES = (12, 55)
 # Weight for height beyond this BMI range is almost surely a typo, and the energy equations break down there.
 BMI_RANGE = (10.0, 80.0)
 
-# Lab values a person may enter: name -> (label, unit, lowest plausible, highest plausible).
-LABS = {
-    "ferritin_ng_ml": ("Ferritin", "ng/mL", 0.0, 5000.0),
-    "transferrin_saturation_pct": ("Transferrin saturation", "%", 0.0, 100.0),
-    "vitamin_b12_pg_ml": ("Vitamin B12", "pg/mL", 0.0, 5000.0),
-    "folate_ng_ml": ("Serum folate", "ng/mL", 0.0, 100.0),
-    "vitamin_d_25oh_ng_ml": ("25-hydroxyvitamin D", "ng/mL", 0.0, 300.0),
-    "magnesium_mg_dl": ("Serum magnesium", "mg/dL", 0.0, 10.0),
-}
+# Lab values a person may enter: names, units, conversions and plausible ranges live in `planner.labs`.
+LABS = labs.LABS
 
 # One rule per field: kind, whether it is required, the default, and the allowed values or range.
 FIELD_RULES: dict[str, dict[str, Any]] = {
@@ -72,7 +68,7 @@ class PlanProfile:
     diet: str = "omnivore"
     exclude: tuple[str, ...] = ()
     deficiencies: tuple[str, ...] = ()
-    labs: Mapping[str, float] | None = field(default=None, hash=False)
+    labs: Mapping[str, float] | None = field(default=None, hash=False)  # lab name -> value in its canonical unit
     life_stage: str = "none"
     smoker: bool = False
     days: int = 7
@@ -83,7 +79,7 @@ class PlanProfile:
         data = asdict(self)
         data["exclude"] = list(self.exclude)
         data["deficiencies"] = list(self.deficiencies)
-        data["labs"] = dict(self.labs) if self.labs else None
+        data["labs"] = labs_document(self.labs)
         return data
 
     @property
@@ -139,20 +135,75 @@ def _bool(name: str, value: Any) -> bool:
     raise ProfileError(name, f"{value!r} must be true or false")
 
 
+def labs_document(values: Mapping[str, float] | None) -> dict[str, dict[str, Any]] | None:
+    """Canonical lab values as the profile JSON writes them: `{"ferritin": {"value": 60.0, "unit": "ng/mL"}}`."""
+    if not values:
+        return None
+    return {labs.lab(key).name: {"value": value, "unit": labs.lab(key).canonical_unit} for key, value in values.items()}
+
+
+def parse_lab(key: str, raw: Any, name: str = "labs") -> tuple[str, float | None]:
+    """One lab entry as (lab name, canonical value or None when left empty); `ProfileError` naming the field.
+
+    `key` is a lab name with `raw` as `{"value": 60, "unit": "ug/L"}`, or today's key (`ferritin_ng_ml`) with a
+    number in that key's unit. The plausible range is checked after conversion, in the canonical unit.
+    """
+    field_name = f"{name}.{key}"
+    try:
+        lab = labs.lab(key, field_name)
+    except labs.LabError as error:
+        raise ProfileError(error.field, error.message) from None
+    if key == lab.legacy_key:
+        value, unit = raw, lab.canonical_unit
+        if isinstance(raw, Mapping):
+            raise ProfileError(field_name, f"must be a number in {lab.unit_label()}; use {lab.name!r} to give a unit")
+    elif isinstance(raw, Mapping):
+        extra = sorted(set(raw) - {"value", "unit"})
+        if extra:
+            raise ProfileError(f"{field_name}.{extra[0]}", "is not part of a lab result; use value and unit")
+        value, unit = raw.get("value"), raw.get("unit")
+        if value is not None and value != "" and (unit is None or unit == ""):
+            fits = ", ".join(lab.unit_label(u) for u in lab.units)
+            raise ProfileError(f"{field_name}.unit", f"this field is required; use {fits}")
+    elif raw is None or raw == "":
+        return lab.name, None
+    else:
+        raise ProfileError(
+            field_name,
+            f'must be {{"value": ..., "unit": ...}}; or use {lab.legacy_key!r} for a number in {lab.unit_label()}',
+        )
+    if value is None or value == "":
+        return lab.name, None
+    number = _number(field_name, value, {"kind": "float", "min": -math.inf, "max": math.inf})
+    try:
+        canonical = labs.to_canonical(lab.name, number, unit, field=field_name)
+    except labs.LabError as error:
+        raise ProfileError(error.field, error.message) from None
+    low, high = lab.plausible
+    if not low <= canonical <= high:
+        given = "" if unit == lab.canonical_unit else f" ({number:g} {lab.unit_label(labs.normalise_unit(unit))})"
+        raise ProfileError(
+            field_name,
+            f"must be between {low:g} and {high:g} {lab.unit_label()}, got {canonical:.4g} {lab.unit_label()}{given}",
+        )
+    return lab.name, canonical
+
+
 def _labs(name: str, value: Any) -> dict[str, float] | None:
     if value is None or value == {}:
         return None
     if not isinstance(value, Mapping):
-        raise ProfileError(name, f"must be an object with any of {', '.join(LABS)}")
-    labs = {}
+        raise ProfileError(name, f"must be an object with any of {', '.join(labs.LAB_NAMES)}")
+    found: dict[str, float] = {}
+    seen: set[str] = set()
     for key, raw in value.items():
-        if key not in LABS:
-            raise ProfileError(f"{name}.{key}", f"is not a known lab; use any of {', '.join(LABS)}")
-        if raw is None or raw == "":
-            continue
-        _label, _unit, low, high = LABS[key]
-        labs[key] = _number(f"{name}.{key}", raw, {"kind": "float", "min": low, "max": high})
-    return labs or None
+        lab_name, canonical = parse_lab(str(key), raw, name)
+        if lab_name in seen:
+            raise ProfileError(f"{name}.{key}", f"{labs.LABS[lab_name].label.lower()} is given twice")
+        seen.add(lab_name)
+        if canonical is not None:
+            found[lab_name] = canonical
+    return {n: found[n] for n in labs.LAB_NAMES if n in found} or None
 
 
 def parse_profile(data: Any) -> PlanProfile:

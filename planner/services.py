@@ -13,10 +13,11 @@ from django.conf import settings
 
 from nutrition.models import RLS_NUTRIENTS
 
+from .labs import pregnancy_notes
 from .meal_options import MealRecord, active_meal_records
 from .optimizer import Goal, MealOption, PlanProblem, PlanSolution, solve_plan
 from .profiles import PlanProfile
-from .targets import Target, daily_targets
+from .targets import Target, daily_targets, lab_assessment
 
 # Relative weight of each goal's shortfall or excess in the optimiser's objective.
 FOCUS_WEIGHT = 10.0
@@ -30,7 +31,13 @@ ABSORPTION_TIP = (
     "them apart from iron-rich meals."
 )
 DISCLAIMER = (
-    "This plan informs; it does not diagnose or prescribe. Talk to a clinician about RLS, iron tests and supplements."
+    "This plan informs; it does not diagnose or prescribe. Talk to a clinician about RLS, iron tests and supplements. "
+    "It is not for kidney disease or dialysis, where RLS is common and magnesium, potassium and phosphorus need a "
+    "renal dietitian."
+)
+SMOKER_NOTE = (
+    "Smoking: nicotine worsens RLS; stopping smoking is one of the lifestyle steps advised for RLS "
+    "(NINDS; MedlinePlus). Smoking also raises the vitamin C you need, which your target includes."
 )
 
 
@@ -179,28 +186,56 @@ def _notes(profile: PlanProfile, inputs: PlanInputs, days: list[dict], unknown, 
                 f"(short on {len(short)} of {len(values)} days) within your diet and the upper limits; "
                 "ask a clinician about a supplement."
             )
-    if profile.diet in ("vegetarian", "vegan") or "iron_mg" in _raised(targets):
+    # Lab notes (a clinician's word, overload, bands) and pregnancy notes show whether or not food reaches a target.
+    assessment = lab_assessment(profile)
+    notes.extend(note.text for note in assessment.notes)
+    notes.extend(note.text for note in pregnancy_notes(profile.life_stage))
+    wants_iron = profile.diet in ("vegetarian", "vegan") or "iron_mg" in _raised(targets)
+    if wants_iron and assessment.absorption_tips_allowed:
         notes.append(ABSORPTION_TIP)
-    if targets["iron_mg"].reason and "AASM" in targets["iron_mg"].reason:
-        notes.append(
-            "Your iron results are in the range where the AASM 2024 guideline advises iron therapy for RLS: "
-            "food helps, but ask a clinician about iron supplements or infusion."
-        )
-    for code in sorted(unknown, key=lambda c: list(targets).index(c)):
-        t = targets[code]
-        if code in ("caffeine_mg", "alcohol_g", "folic_acid_ug") and code not in RLS_NUTRIENTS:
-            continue
-        foods = sorted(unknown[code])
-        shown = ", ".join(foods[:5]) + (f" and {len(foods) - 5} more" if len(foods) > 5 else "")
-        notes.append(f"{t.name}: unknown for {shown}; counted as 0 in the totals, so the real amount may be higher.")
+    notes.extend(unknown_notes(targets, days, unknown))
     caffeinated = sorted({m["name"] for day in days for m in day["meals"] if inputs.meals[m["meal_id"]].caffeine})
     if caffeinated:
         notes.append(
             f"Caffeine: {', '.join(caffeinated)} contain caffeine, which can aggravate RLS; they are only planned "
             "before midday, and you can leave the caffeinated part out."
         )
+    if profile.smoker:
+        notes.append(SMOKER_NOTE)
     notes.extend(solution.notes)
     notes.append(DISCLAIMER)
+    return notes
+
+
+def _listed(foods) -> str:
+    foods = sorted(foods)
+    return ", ".join(foods[:5]) + (f" and {len(foods) - 5} more" if len(foods) > 5 else "")
+
+
+def unknown_notes(targets: dict[str, Target], days: list[dict], unknown: Mapping[str, set[str]]) -> list[str]:
+    """One note per nutrient that some planned food does not report, naming the foods.
+
+    The optimiser and the totals count an unknown as 0 (it adds up the values the sources report). Toward a minimum
+    that can only understate a day; toward an upper limit it could hide an excess, so for every nutrient with an
+    upper limit the note says plainly that the plan cannot promise to stay under it.
+    """
+    notes = []
+    for code in sorted(unknown, key=lambda c: list(targets).index(c) if c in targets else len(targets)):
+        t = targets.get(code)
+        if t is None or code in ("caffeine_mg", "alcohol_g"):
+            continue  # caffeine and alcohol are kept out by each meal's curated flags, not by amounts
+        shown = _listed(unknown[code])
+        if t.upper is not None and t.upper_is_ul:
+            highest = max((day["totals"].get(code, 0.0) for day in days if day["meals"]), default=0.0)
+            notes.append(
+                f"{t.name}: unknown for {shown}. The totals count an unknown as 0, so the real amount may be higher "
+                f"than shown, and the plan cannot promise to stay under the upper limit of {_fmt(t.upper)} {t.unit} "
+                f"(the highest day counts {_fmt(highest)} {t.unit} without them)."
+            )
+        else:
+            notes.append(
+                f"{t.name}: unknown for {shown}; counted as 0 in the totals, so the real amount may be higher."
+            )
     return notes
 
 

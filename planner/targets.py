@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from nutrition import intakes
 from nutrition.models import RLS_NUTRIENTS, Nutrient
 
-from .profiles import LABS, PlanProfile
+from . import labs
+from .profiles import PlanProfile
 
 # A known deficiency raises the DRI by this factor (our rule, stated in the reason), never past the food UL.
 DEFICIENCY_FACTOR = 1.5
@@ -25,17 +26,6 @@ DEFICIENCY_NUTRIENT = {
     "vitamin_b12": "vitamin_b12_ug",
     "vitamin_d": "vitamin_d_ug",
     "vitamin_c": "vitamin_c_mg",
-}
-
-# Lab thresholds that imply a deficiency: lab -> (deficiency, test, threshold text).
-AASM_2024 = "AASM 2024 clinical practice guideline for RLS"
-LAB_RULES = {
-    "ferritin_ng_ml": ("iron", lambda v: v <= 75, f"at or below 75 ng/mL, where the {AASM_2024} advises iron therapy"),
-    "transferrin_saturation_pct": ("iron", lambda v: v < 20, f"below 20%, where the {AASM_2024} advises iron therapy"),
-    "vitamin_b12_pg_ml": ("vitamin_b12", lambda v: v < 200, "below 200 pg/mL, which indicates deficiency"),
-    "folate_ng_ml": ("folate", lambda v: v < 3, "below 3 ng/mL, which indicates deficiency"),
-    "vitamin_d_25oh_ng_ml": ("vitamin_d", lambda v: v < 20, "below 20 ng/mL, which indicates deficiency"),
-    "magnesium_mg_dl": ("magnesium", lambda v: v < 1.7, "below 1.7 mg/dL, which indicates deficiency"),
 }
 
 # Mifflin-St Jeor (1990) x activity factor for adults 19+.
@@ -96,14 +86,25 @@ def _by_age(table, age):
     return next(row for row in table if age >= row[0])
 
 
-def deficiencies_with_reasons(profile: PlanProfile) -> dict[str, list[str]]:
-    """Deficiency -> why we treat it as one: stated by the person, or implied by a lab with its threshold."""
-    found: dict[str, list[str]] = {d: ["you told us about it"] for d in profile.deficiencies}
-    for lab, value in (profile.labs or {}).items():
-        deficiency, is_low, threshold = LAB_RULES[lab]
-        if is_low(value):
-            label, unit, _low, _high = LABS[lab]
-            found.setdefault(deficiency, []).append(f"your {label.lower()} is {value:g} {unit}, {threshold}")
+def lab_assessment(profile: PlanProfile) -> labs.LabAssessment:
+    """What the person's lab results say: targets to raise, raises to block, notes (all with sources)."""
+    return labs.assess(profile.labs, age=profile.age, sex=profile.sex, life_stage=profile.life_stage)
+
+
+def deficiencies_with_reasons(
+    profile: PlanProfile, assessment: labs.LabAssessment | None = None
+) -> dict[str, list[str]]:
+    """Deficiency -> why we raise its target: stated by the person, or a low lab with its band and source.
+
+    A high lab value (ferritin above 100 ng/mL, transferrin saturation at or above 45%) blocks the raise even when
+    the person ticked the deficiency: `assessment.blocks` says why, beside the target.
+    """
+    assessment = assessment or lab_assessment(profile)
+    found: dict[str, list[str]] = {
+        d: ["you told us about it"] for d in profile.deficiencies if d not in assessment.blocks
+    }
+    for deficiency, reasons in assessment.raises.items():
+        found.setdefault(deficiency, []).extend(reasons)
     return found
 
 
@@ -173,19 +174,25 @@ UPPER_SCOPE_NOTES = {
 }
 
 
-def _reference_target(code: str, intake, nutrients, deficiencies) -> Target:
+def _reference_target(code: str, intake, nutrients, deficiencies, assessment=None, ticked=()) -> Target:
     """A DRI nutrient: the adjusted RDA/AI, raised for a deficiency, never above the UL that applies to food."""
     unit = intake.unit
     value = intake.amount
     reason = intake.explanation
     deficiency = next((d for d, c in DEFICIENCY_NUTRIENT.items() if c == code), None)
+    name = nutrients[code].name if code in nutrients else code
+    label = name[0].lower() + name[1:]
     if deficiency in deficiencies:
         raised = value * DEFICIENCY_FACTOR
         why = "; ".join(deficiencies[deficiency])
-        name = nutrients[code].name if code in nutrients else code
-        label = name[0].lower() + name[1:]
-        reason += f" Raised x{DEFICIENCY_FACTOR:g} to {raised:.1f} {unit} for {label} deficiency: {why}."
+        reason += f" Raised x{DEFICIENCY_FACTOR:g} to {raised:.1f} {unit} for {label}: {why}."
         value = raised
+    elif assessment and deficiency in assessment.blocks:
+        although = f" although you ticked {label}" if deficiency in ticked else ""
+        reason += f" Not raised{although}: {assessment.blocks[deficiency]}."
+    if assessment and deficiency in assessment.unchanged:
+        said = "; ".join(assessment.unchanged[deficiency])
+        reason += f" Your results: {said[0].upper()}{said[1:]}."
     upper = intake.upper_limit if intake.upper_applies_to_food else None
     if upper is not None and value > UL_HEADROOM * upper:
         value = UL_HEADROOM * upper
@@ -202,13 +209,14 @@ def _reference_target(code: str, intake, nutrients, deficiencies) -> Target:
 def daily_targets(profile: PlanProfile) -> dict[str, Target]:
     """Targets for every nutrient code, in display order."""
     nutrients = {n.code: n for n in Nutrient.objects.all()}
-    deficiencies = deficiencies_with_reasons(profile)
+    assessment = lab_assessment(profile)
+    deficiencies = deficiencies_with_reasons(profile, assessment)
     kcal, energy_reason = energy_kcal(profile)
     targets: dict[str, Target] = {"energy_kcal": _target(nutrients, "energy_kcal", kcal, reason=energy_reason)}
     targets.update(_macro_targets(profile, kcal, nutrients))
     dris = intakes.adjusted_intake(profile.age, profile.sex, profile.life_stage, profile.diet, profile.smoker)
     for code, intake in dris.items():
-        targets[code] = _reference_target(code, intake, nutrients, deficiencies)
+        targets[code] = _reference_target(code, intake, nutrients, deficiencies, assessment, profile.deficiencies)
     targets["fiber_g"] = _target(
         nutrients,
         "fiber_g",

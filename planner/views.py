@@ -16,7 +16,7 @@ from nutrition import cache as page_cache
 
 from . import form_prefill, jobs, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
-from .forms import VALIDATED_FIELDS, PlanForm
+from .forms import LAB_FIELDS, VALIDATED_FIELDS, PlanForm
 from .models import Plan, Profile
 from .profiles import parse_profile
 from .services import swap_meal
@@ -69,7 +69,8 @@ def validate_field(request, name):
         raise Http404
     form = PlanForm(request.POST)
     form.is_valid()
-    return render(request, "planner/plan_form.html#field", {"field": form[name], "validate": True})
+    unit = form[f"{name}_unit"] if name in LAB_FIELDS else None
+    return render(request, "planner/plan_form.html#field", {"field": form[name], "unit": unit, "validate": True})
 
 
 def record_url(record):

@@ -16,6 +16,8 @@ SEEDED = [
     "vitamin-b12-and-rls",
     "vitamin-d-and-rls",
     "what-makes-rls-worse",
+    "rls-treatment-aasm-2024",
+    "rls-in-pregnancy",
 ]
 NEGATION = re.compile(r"\b(no|not|never|nothing|cannot|unproven|avoid\w*|reduc\w*)\b", re.IGNORECASE)
 
@@ -95,3 +97,27 @@ def test_learn_lists_every_seeded_article(client):
     body = client.get("/learn/").content.decode()
     for slug in SEEDED:
         assert f'href="/learn/{slug}/"' in body
+
+
+def test_treatment_article_gives_the_aasm_2024_recommendations(client):
+    body = article("rls-treatment-aasm-2024").body
+    for term in ["**strong** recommendation", "ferric carboxymaltose", "gabapentin", "pregabalin",
+                 "Conditional against standard use", "pramipexole", "ropinirole", "rotigotine", "augmentation",
+                 "Never stop or change a medicine on your own", "below 50 ng/mL", "45% or more"]:  # fmt: skip
+        assert term in body, term
+    page = client.get("/learn/rls-treatment-aasm-2024/").content.decode()
+    assert "https://doi.org/10.5664/jcsm.11390" in page
+
+
+def test_pregnancy_article_gives_the_trimester_caveat_folic_acid_and_that_rls_eases(client):
+    body = article("rls-in-pregnancy").body
+    assert "intravenous iron is considered only after the\n  first trimester" in body
+    assert "400 µg a day" in body and "could become pregnant" in body
+    assert "eases within weeks of the birth" in body
+    assert "Picchietti" in client.get("/learn/rls-in-pregnancy/").content.decode()
+
+
+def test_the_vitamin_c_and_e_haemodialysis_trial_is_cited_in_full():
+    source = article("vitamin-c-and-iron-absorption").sources.get(title__startswith="Efficacy of vitamins C, E")
+    assert source.authors.startswith("Sagheb") and source.publisher == "Sleep Medicine 13(5):542-545"
+    assert source.year == 2012

@@ -28,7 +28,7 @@ nasty_text = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(str),
 )
 FORM_FIELDS = ("age", "sex", "weight_kg", "height_cm", "activity", "diet", "life_stage", "smoker", "exclude",
-               "deficiencies", "days", "ferritin_ng_ml", "transferrin_saturation_pct")
+               "deficiencies", "days", "ferritin", "ferritin_unit", "transferrin_saturation", "vitamin_d_25oh_unit")
 
 
 @FUZZ

@@ -113,9 +113,12 @@ def test_the_plan_form_starts_from_the_latest_results_and_says_so(client, person
     LabResultFactory(owner=person, value=20, date=days_ago(200))
     LabResultFactory(owner=person, value=38, date=days_ago(10), unit="ug/L")
     LabResultFactory(owner=person, lab="vitamin_d_25oh", value=15, unit="ng/mL", date=days_ago(10))
+    LabResultFactory(owner=person, lab="vitamin_b12", value=300, unit="pmol/L", date=days_ago(10))
     html = client.get(reverse("planner:form")).content.decode()
-    assert 'name="ferritin_ng_ml" value="38.0"' in html or 'name="ferritin_ng_ml" value="38"' in html
-    assert 'name="vitamin_d_25oh_ng_ml" value="15' in html
+    assert 'name="ferritin" value="38.0"' in html
+    assert '<option value="ug/L" selected>' in html.split('name="ferritin_unit"')[1].split("</select>")[0]
+    assert 'name="vitamin_d_25oh" value="15.0"' in html
+    assert 'name="vitamin_b12" value="221.4"' in html  # 300 pg/mL shown in the pmol/L it was entered in
     assert "Filled in from your journal" in html
 
 
