@@ -11,3 +11,30 @@ class SignUpForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account asks for the password and the word DELETE, so that no stray click or borrowed
+    session can do it."""
+
+    password = forms.CharField(
+        label="Your password", widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    confirm = forms.CharField(label="Type DELETE to confirm", help_text="Everything goes, and it cannot be undone.")
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs["aria-describedby"] = f"error-{name}"
+
+    def clean_password(self):
+        password = self.cleaned_data.get("password", "")
+        if not self.user.check_password(password):
+            raise forms.ValidationError("Your password: that is not your password.")
+        return password
+
+    def clean_confirm(self):
+        if self.cleaned_data.get("confirm", "").strip() != "DELETE":
+            raise forms.ValidationError("Type DELETE to confirm: type the word DELETE in capitals.")
+        return "DELETE"

@@ -9,6 +9,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("me/", views.account, name="account"),
+    path("me/data.json", views.account_data, name="account_data"),
+    path("me/delete/", views.account_delete, name="account_delete"),
     path("login/", sign_in_form(auth_views.LoginView.as_view()), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

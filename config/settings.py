@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "content",
     "accounts",
     "workspace",
+    "journal",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("content.page_urls")),
     path("accounts/", include("accounts.urls")),
     path("dietitian/", include("workspace.urls")),
+    path("journal/", include("journal.urls")),
     path("admin/", admin.site.urls),
 ]
 

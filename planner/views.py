@@ -17,7 +17,7 @@ from config import page_cache
 from config.rate_limits import rate_limited, too_many_requests, used_up, user_account
 from config.views import plans_busy
 
-from . import jobs, plan_pages, plan_store, plan_tickets
+from . import form_prefill, jobs, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
 from .forms import LAB_FIELDS, VALIDATED_FIELDS, PlanForm
 from .models import Plan, Profile
@@ -32,22 +32,29 @@ REGENERATED = "A new plan, keeping the meals you locked."
 STILL_WAITING = "Your last plan is still being built: one plan at a time. Here it is."
 
 
-def _form_context(request, form):
+def _form_context(request, form, prefill_notes=()):
     profiles = Profile.objects.owned_by(request.user)
-    return {"form": form, "profiles": profiles}
+    return {"form": form, "profiles": profiles, "prefill_notes": prefill_notes}
+
+
+def _prefilled_form(request, initial=None):
+    """The form with what other parts of the site know (the journal's latest labs), then `initial` on top."""
+    prefill = form_prefill.prefill_for(request.user)
+    form = PlanForm(initial={**prefill.initial, **(initial or {})})
+    return _form_context(request, form, prefill.notes)
 
 
 @vary_on_headers("HX-Request")
 def plan_form(request):
     if request.method != "POST":
         if "profile" not in request.GET:  # the empty form: whole from the page cache for a plain visitor
-            context = lambda: _form_context(request, PlanForm())  # noqa: E731
+            context = lambda: _prefilled_form(request)  # noqa: E731
             return page_cache.page(request, "planner/plan_form.html", "plan-form", (), context)
         if not request.GET["profile"].isdigit():
             raise Http404
         profile = get_object_or_404(Profile.objects.owned_by(request.user), pk=request.GET["profile"])
         initial = PlanForm.initial_from(profile.profile_data())
-        return render(request, "planner/plan_form.html", _form_context(request, PlanForm(initial=initial)))
+        return render(request, "planner/plan_form.html", _prefilled_form(request, initial))
     form = PlanForm(request.POST)
     if not form.is_valid():
         template = "planner/plan_form.html#plan-form" if request.htmx else "planner/plan_form.html"

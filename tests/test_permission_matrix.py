@@ -10,6 +10,7 @@ person), dietitian (Dietitian group), editor (Editors group), admin (superuser).
 
 from __future__ import annotations
 
+import datetime
 import functools
 
 import pytest
@@ -18,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from content.models import Article
+from journal.models import LabResult, Night
 from nutrition.models import Food
 from planner.models import Meal, Plan, Profile
 from planner.profiles import parse_profile
@@ -36,6 +38,7 @@ POST_ONLY = (405,) * 6
 WORKSPACE_POST_ONLY = (LOGIN, 403, 403, 405, 403, 405)
 SAVE_DRAFT = (LOGIN, 404, 404, 404, 404, 404)  # saving needs an account, and the draft must be in your session
 NOT_YOUR_TICKET = (404,) * 6  # a queued plan's ticket works only in the session that made it (test_plan_queue.py)
+OWN_ENTRY = (LOGIN, 200, 404, 404, 404, 404)  # a journal entry (or the owner's plan in the journal): theirs alone
 
 
 def draft_plan_key(w):
@@ -93,6 +96,24 @@ MATRIX: dict[str, tuple[callable, tuple]] = {
     "workspace:import_foods": (lambda w: {}, WORKSPACE),
     "workspace:import_foods_confirm": (lambda w: {}, WORKSPACE_POST_ONLY),
     "workspace:import_fdc": (lambda w: {}, WORKSPACE_POST_ONLY),
+    "accounts:account": (lambda w: {}, SIGNED_IN),
+    "accounts:account_data": (lambda w: {}, SIGNED_IN),
+    "accounts:account_delete": (lambda w: {}, SIGNED_IN),
+    "journal:home": (lambda w: {}, SIGNED_IN),
+    "journal:nights": (lambda w: {}, SIGNED_IN),
+    "journal:night_add": (lambda w: {}, SIGNED_IN),
+    "journal:night_edit": (lambda w: {"pk": w["night"].pk}, OWN_ENTRY),
+    "journal:labs": (lambda w: {}, SIGNED_IN),
+    "journal:lab_add": (lambda w: {}, SIGNED_IN),
+    "journal:lab_edit": (lambda w: {"pk": w["lab"].pk}, OWN_ENTRY),
+    "journal:iron_add": (lambda w: {}, OWNER_POST_ONLY),
+    "journal:delete": (lambda w: {"kind": "night", "pk": w["night"].pk}, OWN_ENTRY),
+    "journal:day": (lambda w: {"plan": w["plan"].pk, "day": 1}, OWN_ENTRY),
+    "journal:mark": (lambda w: {"plan": w["plan"].pk, "day": 1, "slot": 0}, OWNER_POST_ONLY),
+    "journal:trends": (lambda w: {}, SIGNED_IN),
+    "journal:summary": (lambda w: {}, SIGNED_IN),
+    "journal:retest_ics": (lambda w: {}, OWN_ENTRY),  # only the owner's journal (an old low ferritin) has one due
+    "journal:export": (lambda w: {"fmt": "csv"}, SIGNED_IN),
 }
 
 
@@ -149,7 +170,14 @@ def world(db):
     document = one_day_plan()
     plan = Plan.objects.create(owner=owner, name="My week", profile_data=PROFILE, document=document, seed=1)
     profile = Profile.objects.create(owner=owner, name="Me", age=35, sex="female", weight_kg=62, height_cm=165)
+    today = datetime.date.today()
+    night = Night.objects.create(owner=owner, date=today - datetime.timedelta(days=1), severity=4)
+    lab = LabResult.objects.create(
+        owner=owner, date=today - datetime.timedelta(days=100), lab="ferritin", value=40, unit="ng/mL"
+    )
     return {
+        "night": night,
+        "lab": lab,
         "users": users,
         "plan": plan,
         "profile": profile,
