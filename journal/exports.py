@@ -12,6 +12,7 @@ import io
 import pandas as pd
 from django.db.models import F
 
+from nutrition.exports import escape_formula_text
 from planner import labs as lab_rules
 
 from .access import Journal
@@ -55,16 +56,6 @@ DTYPES = {
     "nicotine": "boolean",
     "demo": "boolean",
 }
-FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A text cell a spreadsheet will show as text, never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_LEAD):
-        return "'" + value
-    return value
-
-
 def records(journal: Journal) -> dict[str, list[dict]]:
     """Every entry of the journal as plain rows, by kind (the exports and the account's data download)."""
     labs = [
@@ -131,7 +122,7 @@ def frames(journal: Journal) -> dict[str, pd.DataFrame]:
         for column in frame.columns:
             if not (pd.api.types.is_object_dtype(frame[column]) or pd.api.types.is_string_dtype(frame[column])):
                 continue
-            frame[column] = frame[column].map(safe_cell)
+            frame[column] = frame[column].map(escape_formula_text)
         out[kind] = frame
     return out
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -52,6 +53,16 @@ PAGES = [
     ("a saved plan", "person", lambda w: reverse("planner:detail", args=[w["plan"].pk])),
     ("shopping list", "person", lambda w: reverse("planner:shopping", args=[w["plan"].pk])),
     ("save a plan", "person", lambda w: reverse("planner:save", args=[w["plan"].pk])),
+    ("account", "person", lambda w: reverse("accounts:account")),
+    ("journal", "person", lambda w: reverse("journal:home")),
+    ("journal nights", "person", lambda w: reverse("journal:nights")),
+    ("journal add a night", "person", lambda w: reverse("journal:night_add")),
+    ("journal labs", "person", lambda w: reverse("journal:labs")),
+    ("journal add a lab", "person", lambda w: reverse("journal:lab_add")),
+    ("journal add an iron course", "person", lambda w: reverse("journal:iron_add")),
+    ("journal a plan's day", "person", lambda w: reverse("journal:day", args=[w["plan"].pk, 1])),
+    ("journal trends", "person", lambda w: reverse("journal:trends") + "?weeks=12"),
+    ("journal summary", "person", lambda w: reverse("journal:summary")),
     ("workspace", "dietitian", lambda w: reverse("workspace:home")),
     ("workspace foods", "dietitian", lambda w: reverse("workspace:food_list")),
     ("workspace food", "dietitian", lambda w: reverse("workspace:food_edit", args=[w["food"].pk])),
@@ -77,6 +88,7 @@ def world(live_server):
         owner=person, name="My week", profile_data=PROFILE, document=generate_plan(parse_profile(PROFILE), seed=1)
     )
     Profile.objects.create(owner=person, name="Me", age=35, sex="female", weight_kg=62, height_cm=165)
+    call_command("demo_journal", "pat", weeks=6, verbosity=0)  # labs, nights and eaten marks for the journal pages
     anon = Client()
     draft = anon.post(reverse("planner:form"), {**PROFILE, "activity": "low", "life_stage": "none"})
     assert draft.status_code == 302, draft.content.decode()[:2000]
