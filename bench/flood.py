@@ -208,7 +208,8 @@ def main() -> None:
         flooded = run_phase(args.port, paths, args, flood=True)
 
         mode = "plans on the queue (1 plan_worker)" if args.queue else "plans in the web request"
-        print(f"gunicorn {args.workers} sync workers, PostgreSQL, {mode}; {args.visitors} visitors on 127.0.0.1, "
+        database = "SQLite" if args.sqlite else "PostgreSQL"
+        print(f"gunicorn {args.workers} sync workers, {database}, {mode}; {args.visitors} visitors on 127.0.0.1, "
               f"{args.flooders} flooding threads on {FLOODER_ADDRESS}; {args.seconds:g} s a phase; "
               f"{os.cpu_count()} cores (shared)")
         print(f"{'phase':<9} {'pages':>6} {'pages/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
