@@ -77,7 +77,8 @@ def test_a_body_changed_without_a_save_is_never_shown_stale(client):
 def test_rows_loaded_from_fixtures_are_rendered(tmp_path, client, monkeypatch):
     fixture = tmp_path / "pages.json"
     fixture.write_text(json.dumps([
-        {"model": "content.sitepage", "fields": {"slug": "loaded", "title": "Loaded", "body": "From a *fixture*."}},
+        {"model": "content.sitepage", "fields": {"slug": "loaded", "title": "Loaded", "body": "From a *fixture*.",
+                                                  "updated_at": "2026-01-01T00:00:00Z"}},
     ]))
     call_command("loaddata", str(fixture), verbosity=0)
     assert SitePage.objects.get(slug="loaded").body_rendered == "<p>From a <em>fixture</em>.</p>"
