@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test migrate fixtures chromium lint bench worker clean
+.PHONY: run test install install-test migrate fixtures chromium wrk lint bench worker clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -58,8 +58,18 @@ chromium:
 	  fi; \
 	fi
 
+# bench/load.py drives wrk (tests/test_benches.py runs it in a smoke mode); install it when missing, like Chromium.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "wrk is missing: run 'sudo apt-get install -y wrk'"; exit 1; \
+	  fi; \
+	fi
+
 test: export DJANGO_DEBUG ?= 1
-test: install-test chromium
+test: install-test chromium wrk
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run

@@ -16,6 +16,13 @@ runs the clients for --seconds:
 
 Every client sends its next request as soon as the last one answers (closed loop, no think time). It prints
 p50/p95/p99 and errors per kind of request, then stops everything and drops the database. Loopback only.
+
+    .venv/bin/python bench/load.py --walk [--seconds 15] [--clients 20]
+
+--walk instead loads one page at a time: every page linked from the home page (signed out, then signed in as a
+throwaway user), plus EXTRA_PAGES that answer, each with `wrk` at --clients connections for --seconds, and prints
+one table of p50/p95/p99 and errors per page. --smoke (tiny: 1 s, 2 connections) is what tests/test_benches.py
+runs; --database-url runs it on another database (the smoke test's own SQLite file, say) instead of PostgreSQL.
 """
 
 from __future__ import annotations
@@ -44,6 +51,9 @@ LOAD_DB = "restful_plate_load"
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a scratch Redis database, flushed before and after
 SEARCH_TERMS = ["lentil", "spinach", "salmon", "oat", "bean", "milk", "egg", "rice", "kiwi", "tofu", "beef", "seed"]
 PAGE_SHARES = {"home": 4, "search": 6, "food": 5, "plan_form": 3}  # connections out of 18
+# Pages walked by --walk beside those linked from the home page, when they answer 200 (add new pages here).
+EXTRA_PAGES = ["/journal/", "/api/v1/"]
+SKIPPED_LINKS = ("/static/", "/admin/", "/accounts/logout/", "/media/")
 GOALS_MS = {"home": 100, "search": 50, "food": 100, "plan_form": 100, "plan": 2000}
 
 
@@ -77,7 +87,8 @@ class PlanClient:
 
     def __init__(self, base: str):
         self.base = base
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def open(self, path_or_request, timeout=60):
         with self.opener.open(path_or_request, timeout=timeout) as response:
@@ -106,17 +117,95 @@ class PlanClient:
         return elapsed
 
 
-def run_wrk(wrk: str, base: str, kind: str, paths: list[str], connections: int, seconds: float, out: dict) -> None:
+def run_wrk(wrk: str, base: str, kind: str, paths: list[str], connections: int, seconds: float, out: dict,
+            cookie: str = "") -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths))
     try:
         result = subprocess.run(
             [wrk, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s",
+             *(["-H", f"Cookie: {cookie}"] if cookie else []),
              "-s", str(ROOT / "bench" / "wrk_paths.lua"), base, "--", handle.name],
             capture_output=True, text=True, check=True)
         out[kind] = json.loads(result.stdout.strip().splitlines()[-1])
     finally:
         os.unlink(handle.name)
+
+
+def linked_pages(client: PlanClient, base: str) -> list[str]:
+    """The site's own pages linked from the home page, then EXTRA_PAGES that answer 200, in order, once each."""
+    _, _, home = client.open(base + "/")
+    found = ["/"]
+    for href in re.findall(r'<a [^>]*href="([^"#]+)"', home):
+        path = urllib.parse.urlsplit(href).path if href.startswith(base) else href
+        if path.startswith("/") and not path.startswith("//") and not path.startswith(SKIPPED_LINKS):
+            if path not in found:
+                found.append(path)
+    for path in EXTRA_PAGES:
+        if path in found:
+            continue
+        try:
+            status, _, _ = client.open(base + path)
+        except (urllib.error.URLError, OSError):
+            continue
+        if status == 200:
+            found.append(path)
+    return found
+
+
+def sign_in(client: PlanClient, base: str, username: str, password: str) -> str:
+    """Signs the client in through the sign-in form; returns its Cookie header."""
+    _, _, page = client.open(base + "/accounts/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    body = urllib.parse.urlencode({"username": username, "password": password,
+                                   "csrfmiddlewaretoken": token.group(1) if token else ""}).encode()
+    client.open(urllib.request.Request(base + "/accounts/login/", data=body,
+                                       headers={"Referer": base + "/accounts/login/"}))
+    cookies = {c.name: c.value for c in client.jar}
+    if "sessionid" not in cookies:
+        raise SystemExit("bench/load.py --walk: could not sign in")
+    return "; ".join(f"{k}={v}" for k, v in cookies.items())
+
+
+def walk(wrk: str | None, base: str, env: dict, args) -> int:
+    """--walk: each page linked from the home page, one at a time, signed out and signed in; one table."""
+    username, password = "loadwalker", "load-walk-" + "p" * 20
+    subprocess.run([sys.executable, "manage.py", "shell", "-c",
+                    "from django.contrib.auth.models import User; "
+                    f"User.objects.filter(username='{username}').delete(); "
+                    f"User.objects.create_user('{username}', 'walk@example.org', '{password}')"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    rows, failures = [], 0
+    for who in ("signed out", "signed in"):
+        client = PlanClient(base)
+        cookie = sign_in(client, base, username, password) if who == "signed in" else ""
+        for path in linked_pages(client, base):
+            if wrk:
+                out: dict = {}
+                run_wrk(wrk, base, path, [path], args.clients, args.seconds, out, cookie)
+                r = out[path]
+                errors = r["errors"] + r["status_errors"]
+                rows.append((who, path, r["count"], r["count"] / r["seconds"], r["p50"], r["p95"], r["p99"], errors))
+            else:  # smoke mode without wrk (allowed only outside CI): a few requests from Python
+                times, errors = [], 0
+                for _ in range(5):
+                    started = time.perf_counter()
+                    try:
+                        status, _, _ = client.open(base + path)
+                        errors += status != 200
+                    except (urllib.error.URLError, OSError):
+                        errors += 1
+                    times.append((time.perf_counter() - started) * 1000)
+                rows.append((who, path, len(times), 0.0, percentile(times, 50), percentile(times, 95),
+                             percentile(times, 99), errors))
+            failures += rows[-1][-1]
+    print(f"gunicorn {args.workers} workers; one page at a time, {args.clients} connections for {args.seconds:g} s "
+          f"each{'' if wrk else ' (no wrk: 5 Python requests each)'}; {os.cpu_count()} cores")
+    print(f"{'visitor':<11} {'page':<28} {'count':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+          f"{'errors':>7}")
+    for who, path, count, rate, p50, p95, p99, errors in rows:
+        print(f"{who:<11} {path:<28} {count:>6} {rate:>7.1f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {errors:>7}")
+    return failures
 
 
 def main() -> None:
@@ -131,13 +220,19 @@ def main() -> None:
     parser.add_argument("--plan-nice", type=int, default=0, help="run plan_worker under `nice -n N`")
     parser.add_argument("--no-queue", action="store_true", help="generate plans inside the web request")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--walk", action="store_true", help="every page linked from home, one at a time")
+    parser.add_argument("--smoke", action="store_true", help="tiny run (1 s, 2 connections) so the bench cannot rot")
+    parser.add_argument("--database-url", default="", help="run on this database instead of a throwaway PostgreSQL")
     args = parser.parse_args()
+    if args.smoke:
+        args.seconds, args.clients, args.plan_clients = 1, 3, 1
     wrk = shutil.which("wrk")
-    if wrk is None:
+    if wrk is None and not (args.smoke and args.walk and not os.environ.get("CI")):
         sys.exit("bench/load.py needs wrk: apt-get install wrk")
-    queue = not args.no_queue
+    queue = not args.no_queue and not args.walk
+    own_db = not args.database_url
 
-    env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{LOAD_DB}",
+    env = dict(os.environ, DATABASE_URL=args.database_url or f"postgres://postgres@127.0.0.1:5432/{LOAD_DB}",
                DJANGO_DEBUG="0", DJANGO_SECRET_KEY="load-test-" + "k" * 50, DJANGO_ALLOWED_HOSTS="127.0.0.1",
                DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SESSION_COOKIE_SECURE="0", DJANGO_CSRF_COOKIE_SECURE="0",
                DJANGO_LOG_LEVEL="WARNING", DJANGO_STATIC_ROOT=str(ROOT / "staticfiles"))
@@ -146,16 +241,15 @@ def main() -> None:
         subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=True, capture_output=True)
     else:
         env.pop("REDIS_URL", None)
-    psql(f"DROP DATABASE IF EXISTS {LOAD_DB}")
-    psql(f"CREATE DATABASE {LOAD_DB}")
+    if own_db:
+        psql(f"DROP DATABASE IF EXISTS {LOAD_DB}")
+        psql(f"CREATE DATABASE {LOAD_DB}")
     processes: list[subprocess.Popen] = []
     try:
         manage(env, "migrate", "--noinput")
         manage(env, "createcachetable")
         manage(env, "load_reference_data")
         manage(env, "collectstatic", "--noinput")
-        food_ids = subprocess.run(["psql", env["DATABASE_URL"], "-Atc", "select id from nutrition_food"],
-                                  check=True, capture_output=True, text=True).stdout.split()
         processes.append(subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
              "--threads", str(args.threads),
@@ -172,6 +266,15 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
+        if args.walk:
+            for _ in range(2):  # warm each worker
+                for path in linked_pages(PlanClient(base), base):
+                    urllib.request.urlopen(base + path, timeout=30)
+            if walk(wrk, base, env, args):
+                raise SystemExit("bench/load.py --walk: some requests failed")
+            return
+        food_ids = subprocess.run(["psql", env["DATABASE_URL"], "-Atc", "select id from nutrition_food"],
+                                  check=True, capture_output=True, text=True).stdout.split()
         # warm each worker (templates, meal cache) so the figures are steady-state
         warm = PlanClient(base)
         for _ in range(3):
@@ -235,7 +338,8 @@ def main() -> None:
             process.terminate()
         for process in processes:
             process.wait(timeout=30)
-        psql(f"DROP DATABASE IF EXISTS {LOAD_DB}")
+        if own_db:
+            psql(f"DROP DATABASE IF EXISTS {LOAD_DB}")
         if queue:
             subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], capture_output=True)
 

@@ -100,6 +100,7 @@ def main() -> None:
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # as `make run` does: without REDIS_URL the caches are tables
     call_command("load_reference_data", verbosity=0)
 
     seconds, cpu_seconds, gaps, week_gaps, statuses = [], [], [], [], {}

@@ -7,11 +7,13 @@ Bodies are Markdown written by editors; they are rendered and sanitised on the w
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .rendering import render_markdown
+from .rendering import RenderedBody
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -27,13 +29,15 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         return self.get(slug=slug)
 
 
-class Article(models.Model):
+class Article(RenderedBody, models.Model):
     """A Learn article: plain-language, cited, and never a substitute for a clinician."""
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     summary = models.CharField(max_length=400, help_text="One or two sentences shown in the article list.")
     body = models.TextField(help_text="Markdown. Raw HTML is allowed but scripts, styles and frames are removed.")
+    body_rendered = models.TextField(blank=True, editable=False, help_text="The body as sanitised HTML, made on save.")
+    body_rendered_digest = models.CharField(max_length=32, blank=True, editable=False)
     author = models.CharField(max_length=120, blank=True, help_text="Who wrote or last reviewed the article.")
     is_published = models.BooleanField(
         "published", default=False, help_text="Only published articles are public; drafts can be previewed by editors."
@@ -42,7 +46,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["body_rendered", "body_rendered_digest"])
 
     class Meta:
         ordering = ["title"]
@@ -69,9 +73,6 @@ class Article(models.Model):
         self.is_published = False
         self.save()
 
-    @property
-    def body_html(self) -> str:
-        return render_markdown(self.body)
 
 
 class ArticleSourceManager(models.Manager):
@@ -113,7 +114,7 @@ class SitePageManager(models.Manager):
         return self.get(slug=slug)
 
 
-class SitePage(models.Model):
+class SitePage(RenderedBody, models.Model):
     """A page of the site itself (About, Privacy, Disclaimer), edited by admins in Markdown."""
 
     # Pages with their own short address; any other page lives under /pages/<slug>/.
@@ -122,10 +123,12 @@ class SitePage(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown, sanitised like articles.")
+    body_rendered = models.TextField(blank=True, editable=False, help_text="The body as sanitised HTML, made on save.")
+    body_rendered_digest = models.CharField(max_length=32, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SitePageManager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["body_rendered", "body_rendered_digest"])
 
     class Meta:
         ordering = ["title"]
@@ -144,6 +147,10 @@ class SitePage(models.Model):
     def natural_key(self):
         return (self.slug,)
 
-    @property
-    def body_html(self) -> str:
-        return render_markdown(self.body)
+
+
+@receiver(pre_save, sender=Article)
+@receiver(pre_save, sender=SitePage)
+def render_body_on_save(sender, instance, **kwargs):
+    """Every save renders a changed body once, loaddata's raw saves too (they skip `save()` but send this)."""
+    instance.fill_rendered_body()

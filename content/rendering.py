@@ -7,6 +7,8 @@ http, https or mailto (so no `javascript:` or `data:` URLs). Links get rel="noop
 
 from __future__ import annotations
 
+import hashlib
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -44,3 +46,27 @@ def render_markdown(text: str) -> SafeString:
     """Editor-written Markdown as HTML that is safe to insert into a page."""
     html = markdown.markdown(text or "", extensions=MARKDOWN_EXTENSIONS, output_format="html")
     return mark_safe(sanitise_html(html))  # noqa: S308 - sanitised by nh3 just above
+
+
+def body_digest(text: str) -> str:
+    """What a stored rendering was made from: a rendering is used only while its body's digest still matches."""
+    return hashlib.md5((text or "").encode(), usedforsecurity=False).hexdigest()
+
+
+class RenderedBody:
+    """A model's `body` rendered once when the row is saved (`fill_rendered_body`, on every save, including
+    loaddata's raw saves) and read back from `body_rendered`. The stored rendering is used only while
+    `body_rendered_digest` matches the body, so a row changed without a save (a queryset update, a bulk create)
+    is rendered on read, never shown stale."""
+
+    @property
+    def body_html(self) -> SafeString:
+        if self.body_rendered_digest == body_digest(self.body):
+            return mark_safe(self.body_rendered)  # noqa: S308 - rendered and sanitised by render_markdown
+        return render_markdown(self.body)
+
+    def fill_rendered_body(self) -> None:
+        digest = body_digest(self.body)
+        if self.body_rendered_digest != digest:
+            self.body_rendered = str(render_markdown(self.body))
+            self.body_rendered_digest = digest

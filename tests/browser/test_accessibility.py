@@ -59,7 +59,6 @@ PAGES = [
     ("journal add a night", "person", lambda w: reverse("journal:night_add")),
     ("journal labs", "person", lambda w: reverse("journal:labs")),
     ("journal add a lab", "person", lambda w: reverse("journal:lab_add")),
-    ("journal add an iron course", "person", lambda w: reverse("journal:iron_add")),
     ("journal a plan's day", "person", lambda w: reverse("journal:day", args=[w["plan"].pk, 1])),
     ("journal trends", "person", lambda w: reverse("journal:trends") + "?weeks=12"),
     ("journal summary", "person", lambda w: reverse("journal:summary")),

@@ -1,0 +1,43 @@
+"""Every benchmark in bench/ runs as its docstring says, in a smoke mode (tiny sizes), so none can rot.
+
+Each runs in a child process as a person would run it, without REDIS_URL (the benches must work with or without
+Redis). They are slow for tests (set-up dominates: migrate and the fixtures), so they are marked `bench`.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.bench
+
+
+def run_bench(*args: str, timeout: int = 600) -> str:
+    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "REDIS_PAGES_URL", "DATABASE_URL",
+                                                            "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def test_plan_bench_runs_without_redis():
+    out = run_bench("bench/plan_bench.py", "--seeds", "1", "--profiles", "1")
+    assert "p95" in out or "median" in out, out
+
+
+def test_load_walk_smoke_walks_every_page_linked_from_home_signed_out_and_in(tmp_path):
+    if shutil.which("wrk") is None and os.environ.get("CI"):
+        pytest.fail("wrk is missing: `make test` installs it (make wrk)")
+    database = f"sqlite:///{tmp_path / 'load.sqlite3'}"
+    out = run_bench("bench/load.py", "--walk", "--smoke", "--database-url", database, "--port", "8799")
+    rows = [line.split() for line in out.splitlines() if line.startswith(("signed out", "signed in"))]
+    pages = {(row[0] + " " + row[1], row[2]) for row in rows}
+    for page in ("/", "/foods/", "/learn/", "/about/", "/privacy/", "/accounts/login/", "/plan/"):
+        assert ("signed out", page) in pages, out
+    assert ("signed in", "/plan/saved/") in pages or any(who == "signed in" for who, _ in pages), out
+    assert all(row[-1] == "0" for row in rows), out
