@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from nutrition.models import ALLERGENS
+from nutrition.units import cm_to_feet_inches, kg_to_pounds
 
 from .profiles import (
     ACTIVITIES,
@@ -14,6 +15,7 @@ from .profiles import (
     LABS,
     LIFE_STAGES,
     SEXES,
+    US_BODY_FIELDS,
     ProfileError,
     parse_profile,
 )
@@ -22,7 +24,11 @@ LABELS = {
     "age": "Age",
     "sex": "Sex",
     "weight_kg": "Weight (kg)",
+    "weight_lb": "Weight (lb)",
     "height_cm": "Height (cm)",
+    "height_ft": "Height (feet)",
+    "height_in": "and inches",
+    "units": "Show amounts in",
     "activity": "Activity",
     "diet": "Diet",
     "life_stage": "Pregnant or breastfeeding",
@@ -45,9 +51,11 @@ CHOICE_LABELS = {
     "nuts": "Tree nuts",
 }
 NUMBER_FIELDS = ("age", "weight_kg", "height_cm", "days")
+US_NUMBER_FIELDS = tuple(US_BODY_FIELDS)  # weight_lb, height_ft, height_in: the same person in US units
 LAB_FIELDS = tuple(LABS)
 # Fields checked one at a time as the person leaves them (the validate endpoint re-renders only that field).
-VALIDATED_FIELDS = (*NUMBER_FIELDS, "sex", "activity", "diet", "life_stage", *LAB_FIELDS)
+VALIDATED_FIELDS = (*NUMBER_FIELDS, *US_NUMBER_FIELDS, "sex", "activity", "diet", "life_stage", *LAB_FIELDS)
+UNIT_CHOICES = [("metric", "Metric (grams)"), ("us", "US (cups, tablespoons, ounces)")]
 
 
 def _choices(values):
@@ -112,14 +120,22 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     days = _number_field("days")
+    weight_lb = forms.FloatField(label=LABELS["weight_lb"], required=False, min_value=22, max_value=660)
+    height_ft = forms.IntegerField(label=LABELS["height_ft"], required=False, min_value=1, max_value=8)
+    height_in = forms.FloatField(label=LABELS["height_in"], required=False, min_value=0, max_value=99)
+    units = forms.ChoiceField(
+        label=LABELS["units"], choices=UNIT_CHOICES, initial="metric", widget=forms.RadioSelect, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Weight and height in kg and cm, or in lb and feet and inches: one of each is required (see clean).
+        self.fields["weight_kg"].required = self.fields["height_cm"].required = False
         for name in LAB_FIELDS:
             self.fields[name] = _lab_field(name)
         self.fields["days"].initial = FIELD_RULES["days"]["default"]
         self.fields["sex"].error_messages["required"] = "Sex is required"
-        for name in NUMBER_FIELDS + LAB_FIELDS:
+        for name in NUMBER_FIELDS + US_NUMBER_FIELDS + LAB_FIELDS:
             self.fields[name].widget.attrs.update({"inputmode": "decimal"})
         for name in VALIDATED_FIELDS:
             self.fields[name].widget.attrs["aria-describedby"] = f"error-{name}"  # the message beside the field
@@ -135,10 +151,20 @@ class PlanForm(forms.Form):
         data["deficiencies"] = list(self.cleaned_data.get("deficiencies") or [])
         labs = {name: self.cleaned_data.get(name) for name in LAB_FIELDS}
         data["labs"] = {k: v for k, v in labs.items() if v is not None} or None
+        data["units"] = self.cleaned_data.get("units") or "metric"
+        for name in US_NUMBER_FIELDS:
+            if self.cleaned_data.get(name) is not None:
+                data[name] = self.cleaned_data[name]
         return data
 
     def clean(self):
         cleaned = super().clean()
+        given = {name for name in (*US_NUMBER_FIELDS, "weight_kg", "height_cm") if cleaned.get(name) is not None}
+        given |= set(self.errors)  # a value that was there but wrong has its own message
+        if not given & {"weight_kg", "weight_lb"}:
+            self.add_error("weight_kg", "Weight is required: in kg, or in lb")
+        if not given & {"height_cm", "height_ft", "height_in"}:
+            self.add_error("height_cm", "Height is required: in cm, or in feet and inches")
         if self.errors:
             return cleaned
         try:
@@ -153,4 +179,9 @@ class PlanForm(forms.Form):
         """Form initial values from a stored profile (engine shape)."""
         initial = {k: v for k, v in profile_data.items() if k != "labs"}
         initial.update(profile_data.get("labs") or {})
+        if initial.get("units") == "us":  # shown as the person gave them: pounds, feet and inches
+            if initial.get("weight_kg"):
+                initial["weight_lb"] = round(kg_to_pounds(initial.pop("weight_kg")), 1)
+            if initial.get("height_cm"):
+                initial["height_ft"], initial["height_in"] = cm_to_feet_inches(initial.pop("height_cm"))
         return initial
