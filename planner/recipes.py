@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from nutrition.models import Food
+
 FOOD_NAMES = Path(__file__).parent / "curation" / "food_names.toml"
 MAX_STEP_LENGTH = 400
 
@@ -105,3 +107,12 @@ def recipe_problems(steps: list[str], ingredients: list[tuple[Hashable, str]], n
         if key not in named:
             problems.append(f"no step uses {display_name}")
     return problems
+
+
+def food_names() -> FoodNames:
+    """The names of every food in the database, with the short names declared for SR26 foods."""
+    declared = declared_names()
+    return FoodNames.build(
+        (pk, name, declared.get(source_id, ()) if source == "usda-sr26" else ())
+        for pk, name, source, source_id in Food.objects.values_list("pk", "name", "source", "source_id")
+    )

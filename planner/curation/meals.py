@@ -23,9 +23,9 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from nutrition.models import Food
-from planner.curation.recipes import RECIPES, Recipe, curated_food_names, read_recipes
+from planner.curation.recipes import RECIPES, Recipe, read_recipes
 from planner.models import SLOTS, Meal
-from planner.recipes import recipe_problems
+from planner.recipes import food_names, recipe_problems
 
 MEAL_LIST = Path(__file__).with_name("meals.csv")
 FOOD_SOURCE = "usda-sr26"
@@ -144,7 +144,7 @@ def check_recipes(rows: list[MealRow], recipes: dict[str, Recipe]) -> list[str]:
     """Problems with the recipes: a meal without one, one for no meal, steps that do not fit the ingredients."""
     unknown = sorted(set(recipes) - {r.slug for r in rows})
     problems = [f"recipes.toml [{slug}]: no meal has this slug" for slug in unknown]
-    names = curated_food_names()
+    names = food_names()
     foods = {
         f.source_id: f
         for f in Food.objects.filter(source=FOOD_SOURCE, source_id__in={n for r in rows for n, _ in r.ingredients})

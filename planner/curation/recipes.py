@@ -20,9 +20,6 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from nutrition.models import Food
-from planner.recipes import FoodNames, declared_names
-
 RECIPES = Path(__file__).with_name("recipes.toml")
 KEYS = {"servings", "prep_minutes", "cook_minutes", "equipment", "steps"}
 MAX_MINUTES = 600
@@ -79,12 +76,3 @@ def read_recipes(path: Path = RECIPES) -> tuple[dict[str, Recipe], list[str]]:
             continue
         recipes[slug] = Recipe(servings, prep, cook, tuple(equipment), tuple(s.strip() for s in steps))
     return recipes, problems
-
-
-def curated_food_names() -> FoodNames:
-    """The names of every food in the database, with the short names declared for SR26 foods."""
-    declared = declared_names()
-    return FoodNames.build(
-        (pk, name, declared.get(source_id, ()) if source == "usda-sr26" else ())
-        for pk, name, source, source_id in Food.objects.values_list("pk", "name", "source", "source_id")
-    )
