@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from nutrition.units import us_measure, us_weight
+
+WEIGHT_PORTION = re.compile(r"^(oz|lb)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ def measure_text(grams: float, measures: Iterable[Measure], units: str = "metric
     if units == "us":
         measure = us_measure(grams, measures)
         return f"≈ {measure}" if measure else ""
-    return household_measure(grams, measures)
+    # A portion that is itself a weight ("1 oz") says nothing the grams do not, and is not metric.
+    return household_measure(grams, [m for m in measures if not WEIGHT_PORTION.match(m.description.strip())])
 
 
 def plan_food_grams(document: Mapping) -> dict[int, tuple[str, float]]:

@@ -37,7 +37,7 @@ def _form_context(request, form):
 def plan_form(request):
     if request.method != "POST":
         if "profile" not in request.GET:  # the empty form: whole from the page cache for a plain visitor
-            context = lambda: _form_context(request, PlanForm())  # noqa: E731
+            context = lambda: _form_context(request, PlanForm(initial=_preferred(request)))  # noqa: E731
             return page_cache.page(request, "planner/plan_form.html", "plan-form", (), context)
         if not request.GET["profile"].isdigit():
             raise Http404
@@ -49,7 +49,8 @@ def plan_form(request):
         template = "planner/plan_form.html#plan-form" if request.htmx else "planner/plan_form.html"
         return render(request, template, _form_context(request, form))
     profile_data = form.profile_data()
-    Preference.remember_units(request.user, form.profile.units)
+    if request.POST.get("units"):
+        Preference.remember_units(request.user, form.profile.units)
     if "save_profile" in request.POST and request.user.is_authenticated:
         name = request.POST.get("profile_name", "").strip()[:100] or "Me"
         plan_store.save_profile(request.user, name, form.profile.to_dict())
