@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from nutrition.models import ALLERGENS
+from nutrition.units import cm_to_feet_inches, kg_to_pounds
 
 from . import labs
 from .profiles import (
@@ -14,6 +15,7 @@ from .profiles import (
     FIELD_RULES,
     LIFE_STAGES,
     SEXES,
+    US_BODY_FIELDS,
     ProfileError,
     parse_lab,
     parse_profile,
@@ -23,7 +25,11 @@ LABELS = {
     "age": "Age",
     "sex": "Sex",
     "weight_kg": "Weight (kg)",
+    "weight_lb": "Weight (lb)",
     "height_cm": "Height (cm)",
+    "height_ft": "Height (ft)",
+    "height_in": "and inches (in)",
+    "units": "Show amounts in",
     "activity": "Activity",
     "diet": "Diet",
     "life_stage": "Pregnant or breastfeeding",
@@ -49,8 +55,10 @@ NUMBER_FIELDS = ("age", "weight_kg", "height_cm", "days")
 # Each lab is a value with a unit beside it: `ferritin` and `ferritin_unit`; the value is checked (after
 # conversion, by the same parser `generate_plan` uses) as the person leaves either of them.
 LAB_FIELDS = labs.LAB_NAMES
+US_NUMBER_FIELDS = tuple(US_BODY_FIELDS)  # weight_lb, height_ft, height_in: the same person in US units
 # Fields checked one at a time as the person leaves them (the validate endpoint re-renders only that field).
-VALIDATED_FIELDS = (*NUMBER_FIELDS, "sex", "activity", "diet", "life_stage", *LAB_FIELDS)
+VALIDATED_FIELDS = (*NUMBER_FIELDS, *US_NUMBER_FIELDS, "sex", "activity", "diet", "life_stage", *LAB_FIELDS)
+UNIT_CHOICES = [("metric", "Metric (grams)"), ("us", "US (cups, tablespoons, ounces)")]
 
 
 def _choices(values):
@@ -119,16 +127,24 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     days = _number_field("days")
+    weight_lb = forms.FloatField(label=LABELS["weight_lb"], required=False, min_value=22, max_value=660)
+    height_ft = forms.IntegerField(label=LABELS["height_ft"], required=False, min_value=1, max_value=8)
+    height_in = forms.FloatField(label=LABELS["height_in"], required=False, min_value=0, max_value=99)
+    units = forms.ChoiceField(
+        label=LABELS["units"], choices=UNIT_CHOICES, initial="metric", widget=forms.RadioSelect, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Weight and height in kg and cm, or in lb and feet and inches: one of each is required (see clean).
+        self.fields["weight_kg"].required = self.fields["height_cm"].required = False
         for name in LAB_FIELDS:
             self.fields[name] = _lab_field(name)
             self.fields[f"{name}_unit"] = _unit_field(name)
             self.fields[f"{name}_unit"].widget.attrs["aria-describedby"] = f"error-{name}"
         self.fields["days"].initial = FIELD_RULES["days"]["default"]
         self.fields["sex"].error_messages["required"] = "Sex is required"
-        for name in NUMBER_FIELDS + LAB_FIELDS:
+        for name in NUMBER_FIELDS + US_NUMBER_FIELDS + LAB_FIELDS:
             self.fields[name].widget.attrs.update({"inputmode": "decimal"})
         for name in VALIDATED_FIELDS:
             self.fields[name].widget.attrs["aria-describedby"] = f"error-{name}"  # the message beside the field
@@ -153,6 +169,10 @@ class PlanForm(forms.Form):
         data["exclude"] = list(self.cleaned_data.get("exclude") or [])
         data["deficiencies"] = list(self.cleaned_data.get("deficiencies") or [])
         data["labs"] = self._lab_entries() or None
+        data["units"] = self.cleaned_data.get("units") or "metric"
+        for name in US_NUMBER_FIELDS:
+            if self.cleaned_data.get(name) is not None:
+                data[name] = self.cleaned_data[name]
         return data
 
     def clean(self):
@@ -162,6 +182,12 @@ class PlanForm(forms.Form):
                 parse_lab(name, entry)
             except ProfileError as error:
                 self.add_error(name, f"{labs.LABS[name].label}: {error.message}")
+        given = {name for name in (*US_NUMBER_FIELDS, "weight_kg", "height_cm") if cleaned.get(name) is not None}
+        given |= set(self.errors)  # a value that was there but wrong has its own message
+        if not given & {"weight_kg", "weight_lb"}:
+            self.add_error("weight_kg", "Weight is required: in kg, or in lb")
+        if not given & {"height_cm", "height_ft", "height_in"}:
+            self.add_error("height_cm", "Height is required: in cm, or in feet and inches")
         if self.errors:
             return cleaned
         try:
@@ -184,4 +210,9 @@ class PlanForm(forms.Form):
                     initial[lab.name] = raw  # today's key: a number in the canonical unit
             except (labs.LabError, KeyError):
                 continue  # a stored value we can no longer read is left for the person to enter again
+        if initial.get("units") == "us":  # shown as the person gave them: pounds, feet and inches
+            if initial.get("weight_kg"):
+                initial["weight_lb"] = round(kg_to_pounds(initial.pop("weight_kg")), 1)
+            if initial.get("height_cm"):
+                initial["height_ft"], initial["height_in"] = cm_to_feet_inches(initial.pop("height_cm"))
         return initial

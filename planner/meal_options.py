@@ -42,6 +42,7 @@ class MealRecord:
     items: tuple[Item, ...]
     nutrients: dict[str, float] = field(hash=False)  # per serving, known values only (unknown counted as 0)
     unknown: dict[str, tuple[str, ...]] = field(hash=False)  # code -> foods in this meal that do not report it
+    recipe: dict = field(default_factory=dict, hash=False)  # servings, minutes, equipment, steps (Meal.recipe())
 
     def suits(self, diet: str, exclude) -> bool:
         return DIETS.index(self.diet) <= DIETS.index(diet) and not (self.allergens & set(exclude)) and not self.alcohol
@@ -74,6 +75,7 @@ def _record(meal: Meal, codes: list[str]) -> MealRecord:
         items=tuple(items),
         nutrients=nutrients,
         unknown={code: tuple(foods) for code, foods in unknown.items()},
+        recipe=meal.recipe(),
     )
 
 

@@ -8,8 +8,9 @@ from nutrition.models import MACROS, RLS_NUTRIENTS, Nutrient
 from nutrition.selectors import amounts_per_100g, foods_with_portions
 
 from .exports import plan_table
+from .models import Meal
 from .plan_store import PlanRecord
-from .shopping import FoodFacts, Measure, household_measure, plan_food_grams, shopping_list
+from .shopping import FoodFacts, Measure, amount_text, measure_text, plan_food_grams, shopping_list
 
 MET_PERCENT = 95  # the engine counts a day as meeting a target at 95% of it
 CLOSE_PERCENT = 70
@@ -72,23 +73,51 @@ def _bar(code: str, target: Mapping, total: float) -> dict:
     }
 
 
-def _meal(record: PlanRecord, day: int, meal: Mapping, facts: Mapping[int, FoodFacts]) -> dict:
+def display_units(record: PlanRecord) -> str:
+    """How amounts are shown: as the person last chose for this plan (its profile's units), metric by default."""
+    return "us" if (record.profile_data or {}).get("units") == "us" else "metric"
+
+
+def _recipes(documents_days) -> dict[int, dict]:
+    """Recipes for meals planned before plan documents carried them (saved plans), by meal id, in one query."""
+    missing = {m["meal_id"] for day in documents_days for m in day["meals"] if "recipe" not in m}
+    return {meal.pk: meal.recipe() for meal in Meal.objects.filter(pk__in=missing)} if missing else {}
+
+
+def _meal(record: PlanRecord, day: int, meal: Mapping, facts: Mapping[int, FoodFacts], recipes=None) -> dict:
+    units = display_units(record)
     items = []
     for item in meal["items"]:
         fact = facts.get(item["food_id"])
-        measure = household_measure(item["grams"], fact.measures) if fact else ""
-        items.append({**item, "measure": measure})
-    return {**meal, "day": day, "items": items, "locked": record.is_locked(day, meal["slot_index"])}
+        measure = measure_text(item["grams"], fact.measures, units) if fact else ""
+        items.append({**item, "amount": amount_text(item["grams"], units), "measure": measure})
+    recipe = meal.get("recipe") or (recipes or {}).get(meal["meal_id"], {})
+    return {
+        **meal,
+        "day": day,
+        "items": items,
+        "recipe": recipe,
+        "locked": record.is_locked(day, meal["slot_index"]),
+    }
 
 
-def day_view(record: PlanRecord, day: Mapping, facts: Mapping[int, FoodFacts]) -> dict:
+def find_meal(record: PlanRecord, day: int, slot_index: int) -> dict | None:
+    """One planned meal shaped for its recipe page, or None."""
+    found = find_day(record, day)
+    meal = next((m for m in found["meals"] if m["slot_index"] == slot_index), None) if found else None
+    if meal is None:
+        return None
+    return _meal(record, day, meal, food_facts([i["food_id"] for i in meal["items"]]), _recipes([{"meals": [meal]}]))
+
+
+def day_view(record: PlanRecord, day: Mapping, facts: Mapping[int, FoodFacts], recipes=None) -> dict:
     targets = record.document.get("targets", {})
     totals = day.get("totals", {})
     bars = [_bar(code, targets[code], totals.get(code, 0.0)) for code in RLS_NUTRIENTS if code in targets]
     macros = [_bar(code, targets[code], totals.get(code, 0.0)) for code in MACROS if code in targets]
     return {
         "day": day["day"],
-        "meals": [_meal(record, day["day"], meal, facts) for meal in day["meals"]],
+        "meals": [_meal(record, day["day"], meal, facts, recipes) for meal in day["meals"]],
         "bars": bars,
         "macros": macros,
     }
@@ -101,8 +130,10 @@ def plan_view(record: PlanRecord) -> dict:
     focus = [{"code": c, **targets[c]} for c in RLS_NUTRIENTS if c in targets]
     energy = [{"code": c, **targets[c]} for c in MACROS if c in targets]
     others = [{"code": c, **t} for c, t in targets.items() if c not in RLS_NUTRIENTS and c not in MACROS]
+    recipes = _recipes(document.get("days", []))
     return {
-        "days": [day_view(record, day, facts) for day in document.get("days", [])],
+        "units": display_units(record),
+        "days": [day_view(record, day, facts, recipes) for day in document.get("days", [])],
         "focus_targets": focus,
         "energy_targets": energy,
         "other_targets": others,
@@ -119,11 +150,11 @@ def one_day_view(record: PlanRecord, day: int) -> dict | None:
     found = find_day(record, day)
     if found is None:
         return None
-    return day_view(record, found, food_facts(_food_ids({"days": [found]})))
+    return day_view(record, found, food_facts(_food_ids({"days": [found]})), _recipes([found]))
 
 
 def shopping_view(record: PlanRecord):
-    return shopping_list(record.document, food_facts(_food_ids(record.document)))
+    return shopping_list(record.document, food_facts(_food_ids(record.document)), display_units(record))
 
 
 def export_table(record: PlanRecord):

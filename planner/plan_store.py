@@ -75,6 +75,7 @@ def put_plan(request, record: PlanRecord) -> None:
     if record.saved is not None:
         plan = record.saved
         plan.document, plan.locked, plan.seed, plan.name = record.document, record.locked, record.seed, record.name
+        plan.profile_data = record.profile_data
         plan.save()
         return
     drafts = request.session.get(DRAFTS, {})

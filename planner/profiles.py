@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from nutrition.models import ALLERGENS, DIETS
+from nutrition.units import UNITS, feet_inches_to_cm, pounds_to_kg
 
 from . import labs
 
@@ -46,7 +47,10 @@ FIELD_RULES: dict[str, dict[str, Any]] = {
     "days": {"kind": "int", "default": 7, "min": 1, "max": 14, "label": "Days"},
     "meals_per_day": {"kind": "int", "default": 3, "min": 3, "max": 3, "label": "Meals a day"},
     "snacks_per_day": {"kind": "int", "default": 1, "min": 0, "max": 2, "label": "Snacks a day"},
+    "units": {"kind": "choice", "default": "metric", "choices": UNITS, "label": "Show amounts in"},
 }
+# US body measures a profile may give instead of the metric ones; converted at the boundary (parse_profile).
+US_BODY_FIELDS = {"weight_lb": "weight_kg", "height_ft": "height_cm", "height_in": "height_cm"}
 
 
 class ProfileError(ValueError):
@@ -74,6 +78,7 @@ class PlanProfile:
     days: int = 7
     meals_per_day: int = 3
     snacks_per_day: int = 1
+    units: str = "metric"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -206,10 +211,38 @@ def _labs(name: str, value: Any) -> dict[str, float] | None:
     return {n: found[n] for n in labs.LAB_NAMES if n in found} or None
 
 
+def _metric_body(data: Mapping) -> dict:
+    """`data` with a weight in pounds (`weight_lb`) and a height in feet and inches (`height_ft` with
+    `height_in`; `height_in` alone is the whole height in inches) turned into `weight_kg` and `height_cm`."""
+    data = dict(data)
+    given = {name for name in US_BODY_FIELDS if data.get(name) not in (None, "")}
+    for name in US_BODY_FIELDS:
+        if name not in given:
+            data.pop(name, None)
+    if "weight_lb" in given:
+        if data.get("weight_kg") not in (None, ""):
+            raise ProfileError("weight_lb", "give the weight once, in kg or in lb")
+        pounds = _number("weight_lb", data.pop("weight_lb"), {"kind": "float", "min": 22, "max": 660})
+        data["weight_kg"] = pounds_to_kg(pounds)
+    if given & {"height_ft", "height_in"}:
+        if data.get("height_cm") not in (None, ""):
+            raise ProfileError("height_ft", "give the height once, in cm or in feet and inches")
+        feet = _number("height_ft", data.pop("height_ft", 0) or 0, {"kind": "float", "min": 0, "max": 8})
+        inch_max = 11.99 if "height_ft" in given else 99
+        inches = _number("height_in", data.pop("height_in", 0) or 0, {"kind": "float", "min": 0, "max": inch_max})
+        data["height_cm"] = feet_inches_to_cm(feet, inches)
+    return data
+
+
 def parse_profile(data: Any) -> PlanProfile:
-    """A checked `PlanProfile` from JSON-like data; raises `ProfileError` naming the first bad field."""
+    """A checked `PlanProfile` from JSON-like data; raises `ProfileError` naming the first bad field.
+
+    Weight and height may come in US units (`weight_lb`, `height_ft` and `height_in`); the profile keeps
+    `weight_kg` and `height_cm`.
+    """
     if not isinstance(data, Mapping):
         raise ProfileError("profile", "must be a JSON object")
+    data = _metric_body(data)
     unknown = sorted(set(data) - set(FIELD_RULES))
     if unknown:
         raise ProfileError(unknown[0], f"is not a profile field; use any of {', '.join(FIELD_RULES)}")

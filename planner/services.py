@@ -160,6 +160,7 @@ def _day_documents(inputs: PlanInputs, solution: PlanSolution) -> tuple[list[dic
                 "name": meal.name,
                 "scale": planned.scale,
                 "items": items,
+                "recipe": meal.recipe,
             }
         )
     for day in days:

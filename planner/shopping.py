@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from nutrition.units import us_measure, us_weight
+
+WEIGHT_PORTION = re.compile(r"^(oz|lb)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class ShoppingItem:
     food: str
     grams: float
     measure: str
+    amount: str = ""  # the weight as the person reads it: "150 g" or "5.3 oz"
 
 
 def _quarters(value: float) -> str:
@@ -52,6 +58,21 @@ def household_measure(grams: float, measures: Iterable[Measure]) -> str:
     return f"≈ {_quarters(count)} {m.description}"
 
 
+def amount_text(grams: float, units: str = "metric") -> str:
+    """A weight in the person's units: grams to the gram, or US ounces and pounds."""
+    return us_weight(grams) if units == "us" else f"{grams:.0f} g"
+
+
+def measure_text(grams: float, measures: Iterable[Measure], units: str = "metric") -> str:
+    """The household measure beside the weight: SR portions as listed (metric), or cups, tablespoons,
+    teaspoons and counts (US)."""
+    if units == "us":
+        measure = us_measure(grams, measures)
+        return f"≈ {measure}" if measure else ""
+    # A portion that is itself a weight ("1 oz") says nothing the grams do not, and is not metric.
+    return household_measure(grams, [m for m in measures if not WEIGHT_PORTION.match(m.description.strip())])
+
+
 def plan_food_grams(document: Mapping) -> dict[int, tuple[str, float]]:
     """Food id -> (name, total grams) over every day of the plan."""
     totals: dict[int, list] = {}
@@ -63,10 +84,13 @@ def plan_food_grams(document: Mapping) -> dict[int, tuple[str, float]]:
     return {food_id: (name, round(grams, 1)) for food_id, (name, grams) in totals.items()}
 
 
-def shopping_list(document: Mapping, facts: Mapping[int, FoodFacts]) -> list[tuple[str, list[ShoppingItem]]]:
-    """[(food group, [items sorted by name])] sorted by group name."""
+def shopping_list(
+    document: Mapping, facts: Mapping[int, FoodFacts], units: str = "metric"
+) -> list[tuple[str, list[ShoppingItem]]]:
+    """[(food group, [items sorted by name])] sorted by group name, amounts in `units` ("metric" or "us")."""
     groups: dict[str, list[ShoppingItem]] = defaultdict(list)
     for food_id, (name, grams) in plan_food_grams(document).items():
         fact = facts.get(food_id, FoodFacts(name, "Other"))
-        groups[fact.group].append(ShoppingItem(food_id, fact.name, grams, household_measure(grams, fact.measures)))
+        measure = measure_text(grams, fact.measures, units)
+        groups[fact.group].append(ShoppingItem(food_id, fact.name, grams, measure, amount_text(grams, units)))
     return [(group, sorted(items, key=lambda i: i.food.lower())) for group, items in sorted(groups.items())]

@@ -16,6 +16,8 @@ urlpatterns = [
     path("<slug:key>/lock/<int:day>/<int:slot>/", views.plan_lock, name="lock"),
     path("<slug:key>/regenerate/", views.plan_regenerate, name="regenerate"),
     path("<slug:key>/shopping/", views.plan_shopping, name="shopping"),
+    path("<slug:key>/recipe/<int:day>/<int:slot>/", views.plan_recipe, name="recipe"),
+    path("<slug:key>/units/", views.plan_units, name="units"),
     path("<slug:key>/export.<str:fmt>", views.plan_export, name="export"),
     path("<slug:key>/save/", views.plan_save, name="save"),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -20,7 +21,7 @@ from config.views import plans_busy
 from . import form_prefill, jobs, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
 from .forms import LAB_FIELDS, VALIDATED_FIELDS, PlanForm
-from .models import Plan, Profile
+from .models import Plan, Preference, Profile
 from .profiles import parse_profile
 from .services import swap_meal
 
@@ -48,12 +49,12 @@ def _prefilled_form(request, initial=None):
 def plan_form(request):
     if request.method != "POST":
         if "profile" not in request.GET:  # the empty form: whole from the page cache for a plain visitor
-            context = lambda: _prefilled_form(request)  # noqa: E731
+            context = lambda: _prefilled_form(request, _preferred(request))  # noqa: E731
             return page_cache.page(request, "planner/plan_form.html", "plan-form", (), context)
         if not request.GET["profile"].isdigit():
             raise Http404
         profile = get_object_or_404(Profile.objects.owned_by(request.user), pk=request.GET["profile"])
-        initial = PlanForm.initial_from(profile.profile_data())
+        initial = PlanForm.initial_from({**profile.profile_data(), **_preferred(request)})
         return render(request, "planner/plan_form.html", _prefilled_form(request, initial))
     form = PlanForm(request.POST)
     if not form.is_valid():
@@ -62,6 +63,8 @@ def plan_form(request):
     if wait := used_up(request, "plan", user_account(request)):  # only plans that would be built count
         return too_many_requests(request, wait)
     profile_data = form.profile_data()
+    if request.POST.get("units"):
+        Preference.remember_units(request.user, form.profile.units)
     if "save_profile" in request.POST and request.user.is_authenticated:
         name = request.POST.get("profile_name", "").strip()[:100] or "Me"
         plan_store.save_profile(request.user, name, form.profile.to_dict())
@@ -97,17 +100,57 @@ def _go(request, url):
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def plan_detail(request, key):
+def _preferred(request) -> dict:
+    """The units a signed-in person chose last, as profile data ({} if they never chose)."""
+    units = Preference.units_for(request.user)
+    return {"units": units} if units else {}
+
+
+def _get_plan(request, key):
+    """The plan, shown in the units its viewer chose last when they are signed in."""
     record = plan_store.get_plan(request, key)
-    context = {"record": record, **plan_pages.plan_view(record)}
+    record.profile_data = {**record.profile_data, **_preferred(request)}
+    return record
+
+
+def plan_detail(request, key):
+    record = _get_plan(request, key)
+    show_recipes = request.GET.get("recipes") == "open"
+    context = {"record": record, "show_recipes": show_recipes, **plan_pages.plan_view(record)}
     return render(request, "planner/plan.html", context)
+
+
+def plan_recipe(request, key, day, slot):
+    """One planned meal's recipe: its own printable page, or the recipe fragment for htmx."""
+    record = _get_plan(request, key)
+    meal = plan_pages.find_meal(record, day, slot)
+    if meal is None or not meal["recipe"]:
+        raise Http404
+    context = {"record": record, "meal": meal, "recipe": meal["recipe"], "units": plan_pages.display_units(record)}
+    return render(request, "planner/recipe.html#recipe" if request.htmx else "planner/recipe.html", context)
+
+
+@require_POST
+def plan_units(request, key):
+    """Show this plan (and, for a signed-in person, every plan) in metric or US units."""
+    record = plan_store.get_plan(request, key)
+    units = request.POST.get("units")
+    if units not in ("metric", "us"):
+        raise Http404
+    record.profile_data = {**record.profile_data, "units": units}
+    plan_store.put_plan(request, record)
+    Preference.remember_units(request.user, units)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
+        back = record_url(record)
+    return redirect(back)
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 @rate_limited("swap")
 def plan_swap(request, key, day, slot):
-    record = plan_store.get_plan(request, key)
+    record = _get_plan(request, key)
     if plan_pages.find_day(record, day) is None:
         raise Http404
     profile = parse_profile(record.profile_data)
@@ -122,7 +165,7 @@ def plan_swap(request, key, day, slot):
 @require_POST
 @vary_on_headers("HX-Request")
 def plan_lock(request, key, day, slot):
-    record = plan_store.get_plan(request, key)
+    record = _get_plan(request, key)
     found = plan_pages.find_day(record, day)
     if found is None or not any(m["slot_index"] == slot for m in found["meals"]):
         raise Http404
@@ -172,8 +215,9 @@ def plan_wait(request, ticket):
 
 
 def plan_shopping(request, key):
-    record = plan_store.get_plan(request, key)
-    return render(request, "planner/shopping.html", {"record": record, "groups": plan_pages.shopping_view(record)})
+    record = _get_plan(request, key)
+    context = {"record": record, "groups": plan_pages.shopping_view(record), "units": plan_pages.display_units(record)}
+    return render(request, "planner/shopping.html", context)
 
 
 def plan_export(request, key, fmt):

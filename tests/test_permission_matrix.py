@@ -63,6 +63,8 @@ MATRIX: dict[str, tuple[callable, tuple]] = {
     "planner:shopping": (lambda w: {"key": str(w["plan"].pk)}, OWNER_ONLY),
     "planner:export": (lambda w: {"key": str(w["plan"].pk), "fmt": "csv"}, OWNER_ONLY),
     "planner:save": (lambda w: {"key": draft_plan_key(w)}, SAVE_DRAFT),
+    "planner:recipe": (lambda w: {"key": str(w["plan"].pk), "day": 1, "slot": 0}, OWNER_ONLY),
+    "planner:units": (lambda w: {"key": str(w["plan"].pk)}, POST_ONLY),
     "content:article_list": (lambda w: {}, PUBLIC),
     "content:article_detail": (lambda w: {"slug": w["article"].slug}, PUBLIC),
     "pages:about": (lambda w: {}, PUBLIC),
@@ -226,8 +228,9 @@ def test_no_one_swaps_locks_or_regenerates_another_persons_plan(world):
         ("planner:swap", {"key": key, "day": 1, "slot": 0}),
         ("planner:lock", {"key": key, "day": 1, "slot": 0}),
         ("planner:regenerate", {"key": key}),
+        ("planner:units", {"key": key}),
     ):
-        assert other.post(reverse(name, kwargs=kwargs)).status_code == 404
+        assert other.post(reverse(name, kwargs=kwargs), {"units": "us"}).status_code == 404
     assert Plan.objects.get(pk=key).document == before
 
 

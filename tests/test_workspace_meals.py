@@ -46,6 +46,11 @@ def meal_data(meal, rows, reason="Recipe checked"):
         "slot": meal.slot,
         "description": "",
         "is_active": "on",
+        "servings": "1",
+        "prep_minutes": "5",
+        "cook_minutes": "10",
+        "equipment": "saucepan",
+        "steps": "\n".join(f"Prepare the {food.name}." for food, _ in rows if food),
         "change_reason": reason,
         "ing-TOTAL_FORMS": str(len(rows)),
         "ing-INITIAL_FORMS": "0",
@@ -106,6 +111,7 @@ def test_removing_an_ingredient_and_an_unknown_food_name(signed_in, meal, foods)
     first, second = foods
     data = meal_data(meal, [(first, 100), (second, 50)])
     data["ing-0-DELETE"] = "on"
+    data["steps"] = f"Prepare the {second.name}."  # the recipe follows the ingredients
     signed_in.post(reverse("workspace:meal_edit", args=[meal.pk]), data)
     assert list(meal.ingredients.values_list("food_id", flat=True)) == [second.pk]
     bad = meal_data(meal, [(second, 50)])
@@ -164,10 +170,11 @@ def test_a_revert_brings_back_a_removed_ingredient_and_removes_an_added_one(sign
     assert list(meal.ingredients.values_list("food_id", "grams", "order")) == [(first.pk, 100, 0)]
     latest = signed_in.get(reverse("workspace:meal_history", args=[meal.pk])).context["versions"][0]
     assert (latest.user, latest.reason) == (dietitian, "Undo")
-    assert {(c.what, c.old, c.new) for c in latest.changes} == {
+    assert {(c.what, c.old, c.new) for c in latest.changes if c.what in (first.name, second.name)} == {
         (first.name, "not in the meal", "100 g"),
         (second.name, "80 g", "not in the meal"),
     }
+    assert ("step 1", f"Prepare the {second.name}.", "(no step)") in {(c.what, c.old, c.new) for c in latest.changes}
 
 
 def test_a_food_changed_by_a_spreadsheet_import_puts_its_meals_up_for_review(signed_in, meal, foods, tmp_path):

@@ -141,12 +141,49 @@ def ingredient_initial(meal: Meal) -> list[dict]:
     return [{"food": food_label(i.food), "grams": i.grams} for i in meal.ingredients.select_related("food")]
 
 
+class LinesField(forms.CharField):
+    """A list of strings edited as text: one per line (steps) or separated by commas (equipment)."""
+
+    def __init__(self, *, separator: str = "\n", **kwargs):
+        self.separator = separator
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return self.separator.join(value) if self.separator == "\n" else f"{self.separator} ".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [part.strip() for part in text.split(self.separator) if part.strip()]
+
+
 class MealForm(forms.ModelForm):
+    steps = LinesField(
+        label="Recipe steps",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="One step per line, in order. Name every ingredient in some step, and no food that is not one.",
+    )
+    equipment = LinesField(
+        separator=",", required=False, label="Equipment", help_text="Where it matters, separated by commas."
+    )
     change_reason = reason_field()
 
     class Meta:
         model = Meal
-        fields = ["name", "slug", "slot", "description", "is_active"]
+        fields = [
+            "name",
+            "slug",
+            "slot",
+            "description",
+            "is_active",
+            "servings",
+            "prep_minutes",
+            "cook_minutes",
+            "equipment",
+            "steps",
+        ]
+        labels = {"prep_minutes": "Preparation (minutes)", "cook_minutes": "Cooking (minutes)"}
 
 
 class FoodFilterForm(forms.Form):

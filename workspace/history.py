@@ -26,7 +26,19 @@ from .services import touch_food, with_reason
 FOOD_FIELDS = ("name", "food_group_id", "diet", "contains_caffeine", "contains_alcohol", "needs_review")
 # Each Food history row carries the food's allergens at that moment (HistoricalRecords(m2m_fields=...)).
 FoodAllergensThen = Food.history.model.allergens.model
-MEAL_FIELDS = ("name", "slug", "slot", "description", "is_active", "needs_review")
+MEAL_FIELDS = (
+    "name",
+    "slug",
+    "slot",
+    "description",
+    "is_active",
+    "needs_review",
+    "servings",
+    "prep_minutes",
+    "cook_minutes",
+    "equipment",
+    "steps",
+)
 SAME_SAVE = timedelta(seconds=5)
 
 
@@ -157,7 +169,16 @@ def meal_versions(meal: Meal) -> list[Version]:
 
     def describe_meal(_, before, after):
         for name in MEAL_FIELDS:
-            yield name.replace("_", " "), getattr(before, name, None), getattr(after, name, None)
+            old, new = getattr(before, name, None), getattr(after, name, None)
+            if name == "steps":  # step by step, so a changed step reads as itself
+                old, new = list(old or []), list(new or [])
+                for number in range(max(len(old), len(new))):
+                    then, now = (s[number] if number < len(s) else "(no step)" for s in (old, new))
+                    yield f"step {number + 1}", then if before else None, now if after else None
+            elif name == "equipment":
+                yield name, ", ".join(old or []) if before else None, ", ".join(new or []) if after else None
+            else:
+                yield name.replace("_", " "), old, new
 
     def describe_ingredient(food_id, before, after):
         grams = (f"{r.grams:g} g" if r else "not in the meal" for r in (before, after))

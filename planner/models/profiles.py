@@ -47,6 +47,9 @@ class Profile(models.Model):
     days = models.PositiveSmallIntegerField(default=FIELD_RULES["days"]["default"])
     meals_per_day = models.PositiveSmallIntegerField(default=FIELD_RULES["meals_per_day"]["default"])
     snacks_per_day = models.PositiveSmallIntegerField(default=FIELD_RULES["snacks_per_day"]["default"])
+    units = models.CharField(
+        max_length=6, choices=[("metric", "Metric (grams)"), ("us", "US (cups, ounces)")], default="metric"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

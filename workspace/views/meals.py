@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from nutrition.models import Food
 from planner.models.meals import Meal
+from planner.recipes import food_names, recipe_problems
 
 from .. import selectors, services
 from ..access import dietitian_required
@@ -27,8 +28,11 @@ def meal_edit(request, pk=None):
     form = MealForm(data, instance=meal)
     formset = IngredientFormSet(data, initial=None if data else ingredient_initial(meal) if pk else [], prefix="ing")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        if not _rows(formset):
+        rows = _rows(formset)
+        if not rows:
             form.add_error(None, "A meal needs at least one ingredient.")
+        elif problems := recipe_problems(form.cleaned_data["steps"], [(f.pk, f.name) for f, _ in rows], food_names()):
+            form.add_error("steps", [f"Recipe: {p}." for p in problems])
         else:
             meal = services.save_meal(form, formset, user=request.user, reason=form.cleaned_data["change_reason"])
             messages.success(request, f"Saved {meal.name}.")
