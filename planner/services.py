@@ -14,7 +14,8 @@ from django.conf import settings
 from nutrition.models import RLS_NUTRIENTS
 
 from .meal_options import MealRecord, active_meal_records
-from .optimizer import Goal, MealOption, PlanProblem, PlanSolution, solve_plan
+from .optimizer import solve_plan
+from .plan_types import Goal, MealOption, PlanProblem, PlanSolution
 from .profiles import PlanProfile
 from .targets import Target, daily_targets
 

@@ -7,7 +7,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.optimizer import Goal, MealOption, PlanProblem, PlanSolution, day_totals, solve_plan
+from planner.optimizer import day_totals, solve_plan
+from planner.plan_types import Goal, MealOption, PlanProblem, PlanSolution
 
 SLOTS = ("breakfast", "snack", "lunch", "dinner")
 KIND_KCAL = {"breakfast": 450, "snack": 200, "lunch": 600, "dinner": 700}
