@@ -185,7 +185,6 @@ def build_block(
     `allowed` narrows (day, slot) to some meal indices (a restricted master; the caller checks the bound).
     """
     p, model = week.p, SparseMilp()
-    in_block = set(block_days)
     cap = {}  # hard maxima left per day after locks
     hard = [(week.col[g.code], g.maximum) for g in p.goals if g.maximum is not None and g.hard_maximum]
     e, E, tol = week.col[ENERGY], p.energy_kcal, p.energy_tolerance
@@ -199,10 +198,9 @@ def build_block(
         full = set()
         for start in _window_starts(d, p.days):
             counts = {}
-            for wd in _window_days(start, p.days):
-                if wd not in in_block:
-                    for m in fixed.get(wd, []):
-                        counts[m] = counts.get(m, 0) + 1
+            for wd in _window_days(start, p.days):  # fixed days inside the block (locks) count too
+                for m in fixed.get(wd, []):
+                    counts[m] = counts.get(m, 0) + 1
             full |= {m for m, n in counts.items() if n >= p.max_per_week}
         cap[d] = np.array([mx - week.locked_amounts[d, c] for c, mx in hard])
         for s in range(len(p.slots)):
@@ -306,7 +304,7 @@ def _add_absorption_rows(week, model, d, x, day, slot, meal, rich):
 
 def _add_variety_rows(week, model, block_days, fixed, x, day, slot, meal):
     """Once a day, never on consecutive days, at most max_per_week in any 7 days (fixed days counted)."""
-    p, in_block = week.p, set(block_days)
+    p = week.p
     for m in np.unique(meal):
         of_m = meal == m
         m_days = set(day[of_m].tolist())
@@ -317,10 +315,21 @@ def _add_variety_rows(week, model, block_days, fixed, x, day, slot, meal):
                 model.add_row(x[of_m & ((day == d) | (day == d + 1))], 1.0, hi=1.0)
         for start in sorted({s for d in m_days for s in _window_starts(d, p.days)}):
             wdays = set(_window_days(start, p.days))
-            outside = sum(fixed.get(wd, []).count(m) for wd in wdays if wd not in in_block)
-            # with once a day and never on consecutive days, at most ceil(n / 2) of n window days can hold it
-            if (len(m_days & wdays) + 1) // 2 + outside > p.max_per_week:
+            outside = sum(fixed.get(wd, []).count(m) for wd in wdays)  # locks on block days included
+            if _most_uses(m_days & wdays) + outside > p.max_per_week:
                 model.add_row(x[of_m & np.isin(day, list(wdays))], 1.0, hi=p.max_per_week - outside)
+
+
+def _most_uses(days: set[int]) -> int:
+    """How many of these days can hold one meal, once a day and never on consecutive days: ceil(n / 2) for
+    each run of n consecutive days (not for the n days as a whole: days 1, 3, 5, 7 can all hold it)."""
+    total, run, last = 0, 0, None
+    for d in sorted(days):
+        run = run + 1 if last is not None and d == last + 1 else 1
+        if run % 2 == 1:
+            total += 1
+        last = d
+    return total
 
 
 def fixed_locks(week: Week) -> dict[int, list[int]]:
