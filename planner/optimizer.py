@@ -111,9 +111,15 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
         left_out += block.empty
         picked = np.flatnonzero(res.x[: len(block.meal)] > 0.5)
         for i in picked:
-            m, s = int(block.meal[i]), int(block.slot[i])
-            chosen[(d, s)] = (p.meals[m].id, float(p.scales[block.scale[i]]))
+            m, s, scale = int(block.meal[i]), int(block.slot[i]), float(p.scales[block.scale[i]])
+            chosen[(d, s)] = (p.meals[m].id, scale)
             fixed.setdefault(d, []).append(m)
+            # a leftover lunch or a same breakfast on a later day: a lock for that day from now on
+            for later, later_slot, cooked in block.placements[i][1:]:
+                link = {"same_as": (d, s)} if cooked else {"leftover_of": (d, s)}
+                week.add_lock(later, later_slot, m, scale, **link)
+                chosen[(later, later_slot)] = (p.meals[m].id, scale)
+                fixed.setdefault(later, []).append(m)
     for d, s in left_out:
         kind = p.slots[s]
         if not len(week.candidates[s]):
@@ -134,7 +140,19 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
     if unsolved:
         days = ", ".join(str(d + 1) for d in unsolved)
         notes.append(f"Day(s) {days}: time ran out before any meals were found; those days hold only kept meals.")
-    meals = tuple(PlannedMeal(d, s, p.slots[s], meal_id, scale) for (d, s), (meal_id, scale) in sorted(chosen.items()))
+    meals = tuple(
+        PlannedMeal(d, s, p.slots[s], meal_id, scale, week.leftover_of.get((d, s)), week.same_as.get((d, s)))
+        for (d, s), (meal_id, scale) in sorted(chosen.items())
+    )
+    minutes = cooking_minutes(p, meals)
+    if p.max_cooking_minutes is not None:
+        over = [d for d, total in minutes.items() if p.is_weekday(d) and total > p.max_cooking_minutes + 1e-6]
+        if over:
+            days = ", ".join(str(d + 1) for d in over)
+            notes.append(
+                f"Cooking time: day(s) {days} take longer than {p.max_cooking_minutes:g} minutes; no plan within the "
+                "limit kept the other rules."
+            )
     status = (
         "infeasible"
         if infeasible
@@ -146,7 +164,24 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
         if left_out or max(gaps) > MIP_REL_GAP
         else "optimal"
     )
-    return PlanSolution(status, meals, time.perf_counter() - started, max(gaps), _shortfalls(week, meals), tuple(notes))
+    return PlanSolution(
+        status, meals, time.perf_counter() - started, max(gaps), _shortfalls(week, meals), tuple(notes), minutes
+    )
+
+
+def cooking_minutes(problem: PlanProblem, meals: tuple[PlannedMeal, ...]) -> dict[int, float]:
+    """Prep + cook minutes per day: every meal cooked that day (a leftover portion takes none)."""
+    by_id = {m.id: m for m in problem.meals}
+    minutes = dict.fromkeys(range(problem.days), 0.0)
+    for pm in meals:
+        if pm.cooked and pm.meal_id in by_id:
+            minutes[pm.day] += by_id[pm.meal_id].cooking_minutes
+    return minutes
+
+
+def cooking_sessions(meals: tuple[PlannedMeal, ...]) -> int:
+    """Meals cooked (or made) in the plan: every planned meal but the second portions eaten as leftovers."""
+    return sum(pm.cooked for pm in meals)
 
 
 def day_totals(problem: PlanProblem, meals: tuple[PlannedMeal, ...]) -> dict[int, dict[str, float]]:
@@ -180,11 +215,16 @@ def plan_objective(problem: PlanProblem, solution: PlanSolution, time_limit: flo
     """The whole-week objective of a returned plan, comparable with `relaxation_bound`."""
     week = Week(problem)
     block = build_block(week, list(range(problem.days)), fixed_locks(week), hard_energy=True, variety=False)
-    picked = {(pm.day, pm.slot_index, pm.meal_id, pm.scale) for pm in solution.meals}
+    lag = {pm.leftover_of: pm.day - pm.leftover_of[0] for pm in solution.meals if pm.leftover_of}
+    picked = {
+        (pm.day, pm.slot_index, pm.meal_id, pm.scale, lag.get((pm.day, pm.slot_index), 0))
+        for pm in solution.meals
+        if pm.cooked and pm.same_as is None and (pm.day, pm.slot_index) not in problem.locked
+    }
     fix = np.array(
         [
-            float((int(d), int(s), problem.meals[m].id, problem.scales[k]) in picked)
-            for d, s, m, k in zip(block.day, block.slot, block.meal, block.scale, strict=True)
+            float((int(d), int(s), problem.meals[m].id, problem.scales[k], int(t)) in picked)
+            for d, s, m, k, t in zip(block.day, block.slot, block.meal, block.scale, block.lag, strict=True)
         ]
     )
     res = block.model.solve(time_limit, relax=True, fix=fix)
