@@ -5,6 +5,9 @@ Each row is one meal: `slug,slot,name,description,ingredients`, where `ingredien
 curated food and the grams of it in one adult serving. A meal's nutrients, diets and allergens
 are never typed in here: they follow from its foods.
 
+Each meal's recipe (servings, minutes, equipment, steps) comes from `recipes.toml`, keyed by slug,
+and is checked against the meal's ingredients (`planner.recipes`).
+
 `meal_fixture()` checks the whole list against the curated foods before anything is written, so a
 bad row changes nothing and every problem is named (row, meal, NDB number) in one go.
 """
@@ -20,7 +23,9 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from nutrition.models import Food
+from planner.curation.recipes import RECIPES, Recipe, curated_food_names, read_recipes
 from planner.models import SLOTS, Meal
+from planner.recipes import recipe_problems
 
 MEAL_LIST = Path(__file__).with_name("meals.csv")
 FOOD_SOURCE = "usda-sr26"
@@ -135,10 +140,33 @@ def check_against_foods(rows: list[MealRow]) -> list[str]:
     return problems
 
 
-def meal_fixture(path: Path = MEAL_LIST) -> list[dict]:
+def check_recipes(rows: list[MealRow], recipes: dict[str, Recipe]) -> list[str]:
+    """Problems with the recipes: a meal without one, one for no meal, steps that do not fit the ingredients."""
+    unknown = sorted(set(recipes) - {r.slug for r in rows})
+    problems = [f"recipes.toml [{slug}]: no meal has this slug" for slug in unknown]
+    names = curated_food_names()
+    foods = {
+        f.source_id: f
+        for f in Food.objects.filter(source=FOOD_SOURCE, source_id__in={n for r in rows for n, _ in r.ingredients})
+    }
+    for row in rows:
+        where = f"line {row.line} ({row.name})"
+        recipe = recipes.get(row.slug)
+        if recipe is None:
+            problems.append(f"{where}: no recipe in recipes.toml")
+            continue
+        ingredients = [(foods[ndb].pk, foods[ndb].name) for ndb, _ in row.ingredients if ndb in foods]
+        problems += [f"{where}: recipe {p}" for p in recipe_problems(list(recipe.steps), ingredients, names)]
+    return problems
+
+
+def meal_fixture(path: Path = MEAL_LIST, recipes_path: Path = RECIPES) -> list[dict]:
     """The fixture objects (natural keys, no pks) for every meal in the list, or MealListError."""
     rows, problems = read_meal_list(path)
+    recipes, recipe_list_problems = read_recipes(recipes_path)
+    problems += recipe_list_problems
     problems += check_against_foods(rows)
+    problems += check_recipes(rows, recipes)
     if problems:
         raise MealListError(problems)
     rows = sorted(rows, key=lambda r: r.slug)
@@ -152,6 +180,7 @@ def meal_fixture(path: Path = MEAL_LIST) -> list[dict]:
                 "description": row.description,
                 "is_active": True,
                 "needs_review": False,
+                **recipes[row.slug].fields(),
                 "updated_at": FIXTURE_UPDATED_AT,
             },
         }

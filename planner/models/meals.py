@@ -41,6 +41,17 @@ class Meal(models.Model):
     description = models.CharField(max_length=300, blank=True)
     is_active = models.BooleanField(default=True, help_text="Inactive meals are never planned.")
     needs_review = models.BooleanField(default=False, help_text="Set when one of its foods changed.")
+    # The recipe. Steps are one JSON list on the meal (not rows of their own) so that a recipe's history,
+    # diff and revert are those of the meal, and the fixture keeps a recipe readable in one place.
+    servings = models.PositiveSmallIntegerField(
+        default=1, help_text="Servings the steps make; the ingredient grams are for one serving."
+    )
+    prep_minutes = models.PositiveSmallIntegerField(default=0, help_text="Hands-on minutes before cooking.")
+    cook_minutes = models.PositiveSmallIntegerField(
+        default=0, help_text="Minutes on the hob or in the oven; 0 for no cooking."
+    )
+    equipment = models.JSONField(default=list, blank=True, help_text="Equipment that matters, e.g. saucepan, oven.")
+    steps = models.JSONField(default=list, blank=True, help_text="The numbered steps, in order, as plain sentences.")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MealManager()
@@ -76,6 +87,20 @@ class Meal(models.Model):
     @property
     def contains_alcohol(self) -> bool:
         return any(f.contains_alcohol for f in self.foods())
+
+    @property
+    def total_minutes(self) -> int:
+        return self.prep_minutes + self.cook_minutes
+
+    def recipe(self) -> dict:
+        """The recipe as the plan document carries it."""
+        return {
+            "servings": self.servings,
+            "prep_minutes": self.prep_minutes,
+            "cook_minutes": self.cook_minutes,
+            "equipment": list(self.equipment),
+            "steps": list(self.steps),
+        }
 
     @property
     def grams(self) -> float:
