@@ -30,6 +30,9 @@ LABELS = {
     "exclude": "Avoid",
     "deficiencies": "Known or suspected deficiencies",
     "days": "Days",
+    "leftovers": "Use leftovers",
+    "same_breakfast": "The same breakfast every weekday",
+    "max_cooking_minutes": "Most cooking minutes on a weekday (optional)",
 }
 CHOICE_LABELS = {
     "sedentary": "Sedentary (mostly sitting)",
@@ -44,7 +47,7 @@ CHOICE_LABELS = {
     "vitamin_c": "Vitamin C",
     "nuts": "Tree nuts",
 }
-NUMBER_FIELDS = ("age", "weight_kg", "height_cm", "days")
+NUMBER_FIELDS = ("age", "weight_kg", "height_cm", "days", "max_cooking_minutes")
 LAB_FIELDS = tuple(LABS)
 # Fields checked one at a time as the person leaves them (the validate endpoint re-renders only that field).
 VALIDATED_FIELDS = (*NUMBER_FIELDS, "sex", "activity", "diet", "life_stage", *LAB_FIELDS)
@@ -112,6 +115,9 @@ class PlanForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     days = _number_field("days")
+    leftovers = forms.BooleanField(label=LABELS["leftovers"], required=False)
+    same_breakfast = forms.BooleanField(label=LABELS["same_breakfast"], required=False)
+    max_cooking_minutes = _number_field("max_cooking_minutes")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +129,7 @@ class PlanForm(forms.Form):
             self.fields[name].widget.attrs.update({"inputmode": "decimal"})
         for name in VALIDATED_FIELDS:
             self.fields[name].widget.attrs["aria-describedby"] = f"error-{name}"  # the message beside the field
+        self.fields["leftovers"].widget.attrs["aria-describedby"] = "hint-leftovers"
 
     @property
     def lab_fields(self):

@@ -14,6 +14,25 @@ from .shopping import FoodFacts, Measure, household_measure, plan_food_grams, sh
 MET_PERCENT = 95  # the engine counts a day as meeting a target at 95% of it
 CLOSE_PERCENT = 70
 EXPORT_CODES = (*MACROS, *RLS_NUTRIENTS)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")  # a plan starts on a Monday
+
+
+def _day_name(day: int) -> str:
+    return WEEKDAYS[(day - 1) % 7]
+
+
+def _cooking_label(meal: Mapping) -> str:
+    """"Leftover from Monday's dinner" on a second portion; "Cooked for two: ..." on the dinner that makes it."""
+    if meal.get("leftover_of"):
+        source = meal["leftover_of"]
+        how = ", kept frozen" if source.get("frozen") else ""
+        return f"Leftover from {_day_name(source['day'])}'s {source['slot']}{how}"
+    if meal.get("second_portion"):
+        later = meal["second_portion"]
+        return f"Cooked for two: the second portion is {_day_name(later['day'])}'s {later['slot']}"
+    if meal.get("same_as"):
+        return "The same breakfast as Monday"
+    return ""
 
 
 def _food_ids(document: Mapping) -> list[int]:
@@ -78,7 +97,13 @@ def _meal(record: PlanRecord, day: int, meal: Mapping, facts: Mapping[int, FoodF
         fact = facts.get(item["food_id"])
         measure = household_measure(item["grams"], fact.measures) if fact else ""
         items.append({**item, "measure": measure})
-    return {**meal, "day": day, "items": items, "locked": record.is_locked(day, meal["slot_index"])}
+    return {
+        **meal,
+        "day": day,
+        "items": items,
+        "locked": record.is_locked(day, meal["slot_index"]),
+        "cooking": _cooking_label(meal),
+    }
 
 
 def day_view(record: PlanRecord, day: Mapping, facts: Mapping[int, FoodFacts]) -> dict:
@@ -88,6 +113,8 @@ def day_view(record: PlanRecord, day: Mapping, facts: Mapping[int, FoodFacts]) -
     macros = [_bar(code, targets[code], totals.get(code, 0.0)) for code in MACROS if code in targets]
     return {
         "day": day["day"],
+        "weekday": _day_name(day["day"]),
+        "cooking_minutes": day.get("cooking_minutes"),
         "meals": [_meal(record, day["day"], meal, facts) for meal in day["meals"]],
         "bars": bars,
         "macros": macros,

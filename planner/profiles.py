@@ -19,6 +19,7 @@ ACTIVITIES = ("sedentary", "low", "active", "very_active")
 DIET_CHOICES = ("omnivore", "pescatarian", "vegetarian", "vegan")
 assert set(DIET_CHOICES) == set(DIETS)
 LIFE_STAGES = ("none", "pregnant", "lactating")
+UNITS = ("metric", "us")  # how plans show amounts; the optimiser works in grams whatever the choice
 DEFICIENCIES = ("iron", "folate", "magnesium", "vitamin_b12", "vitamin_d", "vitamin_c")
 PREGNANCY_AGES = (12, 55)
 # Weight for height beyond this BMI range is almost surely a typo, and the energy equations break down there.
@@ -50,6 +51,16 @@ FIELD_RULES: dict[str, dict[str, Any]] = {
     "days": {"kind": "int", "default": 7, "min": 1, "max": 14, "label": "Days"},
     "meals_per_day": {"kind": "int", "default": 3, "min": 3, "max": 3, "label": "Meals a day"},
     "snacks_per_day": {"kind": "int", "default": 1, "min": 0, "max": 2, "label": "Snacks a day"},
+    "leftovers": {"kind": "bool", "default": False, "label": "Use leftovers"},
+    "same_breakfast": {"kind": "bool", "default": False, "label": "The same breakfast every weekday"},
+    "max_cooking_minutes": {
+        "kind": "int",
+        "default": None,
+        "min": 10,
+        "max": 240,
+        "label": "Most cooking minutes on a weekday",
+    },
+    "units": {"kind": "choice", "default": "metric", "choices": UNITS, "label": "Units"},
 }
 
 
@@ -78,6 +89,10 @@ class PlanProfile:
     days: int = 7
     meals_per_day: int = 3
     snacks_per_day: int = 1
+    leftovers: bool = False
+    same_breakfast: bool = False
+    max_cooking_minutes: int | None = None
+    units: str = "metric"
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
