@@ -47,6 +47,11 @@ class Profile(models.Model):
     days = models.PositiveSmallIntegerField(default=FIELD_RULES["days"]["default"])
     meals_per_day = models.PositiveSmallIntegerField(default=FIELD_RULES["meals_per_day"]["default"])
     snacks_per_day = models.PositiveSmallIntegerField(default=FIELD_RULES["snacks_per_day"]["default"])
+    leftovers = models.BooleanField(default=False, help_text="Cook some dinners for two; eat the second at a lunch.")
+    same_breakfast = models.BooleanField(default=False, help_text="One breakfast Monday to Friday.")
+    max_cooking_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Most prep and cooking minutes on a weekday."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -59,7 +64,8 @@ class Profile(models.Model):
         return self.name
 
     def profile_data(self) -> dict:
-        return {name: getattr(self, name) for name in FIELD_RULES}
+        # a rule without a column here (units: a display choice kept elsewhere) takes its default
+        return {name: getattr(self, name, FIELD_RULES[name]["default"]) for name in FIELD_RULES}
 
     def clean(self):
         try:
