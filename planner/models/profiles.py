@@ -65,7 +65,7 @@ class Profile(models.Model):
 
     def profile_data(self) -> dict:
         # a rule without a column here (units: a display choice kept elsewhere) takes its default
-        return {name: getattr(self, name, FIELD_RULES[name]["default"]) for name in FIELD_RULES}
+        return {name: getattr(self, name, FIELD_RULES[name].get("default")) for name in FIELD_RULES}
 
     def clean(self):
         try:
