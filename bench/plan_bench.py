@@ -1,13 +1,13 @@
 """Benchmark of the meal-level optimiser over the real pipeline (run by hand; prints figures).
 
-    .venv/bin/python bench/plan_bench.py [--seeds 3] [--profiles N] [--bound]
+    nice .venv/bin/python bench/plan_bench.py [--seeds 3] [--profiles N] [--time-limit S] [--no-leftovers]
 
 Loads every fixture into a throwaway in-memory SQLite database, builds each profile's `PlanProblem` with
 `planner.services.build_problem` (curated meals, personal targets) and times `solve_plan` on it.
 Prints the median and p95 seconds (wall clock, and CPU time since other work may share the machine),
 the share of nutrient-days meeting their minimum, upper-limit breaches, the energy-in-range share and
-the gap to the bound. With --bound it also compares each plan's whole-week objective with the
-whole-week LP-relaxation bound (the price of solving day by day).
+the gap to each plan's whole-week LP-relaxation bound (per profile, median and worst), and the cooking
+sessions of each plan solved again with leftovers (and that plan's met share).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,13 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from planner.optimizer import day_totals, plan_objective, relaxation_bound, solve_plan  # noqa: E402
+from planner.optimizer import (  # noqa: E402
+    cooking_sessions,
+    day_totals,
+    plan_objective,
+    relaxation_bound,
+    solve_plan,
+)
 from planner.profiles import PlanProfile  # noqa: E402
 from planner.services import build_problem  # noqa: E402
 
@@ -92,11 +99,22 @@ def evaluate(problem, solution) -> dict:
     return {"met": met, "checked": checked, "breaches": breaches, "energy_ok": energy_ok, "days": problem.days}
 
 
+def week_gap(problem, solution) -> float | None:
+    """The week's objective against the whole-week LP-relaxation bound (relative; 1.0 the least denominator)."""
+    bound, objective = relaxation_bound(problem), plan_objective(problem, solution)
+    if bound is None or objective is None:
+        return None
+    return max(0.0, objective - bound) / max(abs(objective), 1.0)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3, help="seeds (repeats) per profile")
     parser.add_argument("--profiles", type=int, default=len(PROFILES), help="only the first N profiles")
-    parser.add_argument("--bound", action="store_true", help="also compare with the whole-week LP bound (slow)")
+    parser.add_argument(
+        "--time-limit", type=float, default=None, help="solver seconds per plan (default the optimiser's own)"
+    )
+    parser.add_argument("--no-leftovers", action="store_true", help="skip the second solve of each plan with leftovers")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -104,34 +122,52 @@ def main() -> None:
     call_command("load_reference_data", verbosity=0)
 
     seconds, cpu_seconds, gaps, week_gaps, statuses = [], [], [], [], {}
+    sessions, leftover_sessions, leftover_seconds = [], [], []
     load_before = os.getloadavg()
     sums = {"met": 0, "checked": 0, "breaches": 0, "energy_ok": 0, "days": 0}
-    print(f"{'profile':44} {'meals':>5} {'median s':>8} {'max s':>6} {'met %':>6} {'UL':>3} {'energy %':>8} {'gap':>7}")
+    leftover_sums = dict.fromkeys(sums, 0)
+    print(
+        f"{'profile':40} {'meals':>5} {'median s':>8} {'max s':>6} {'met %':>6} {'UL':>3} {'energy %':>8} "
+        f"{'week gap':>8} {'cooks':>5} {'w/ left':>7} {'met % w/':>8}"
+    )
     for name, profile in list(PROFILES.items())[: args.profiles]:
-        row_seconds, row = [], {k: 0 for k in sums}
-        row_gap = 0.0
+        row_seconds, row, row_left = [], dict.fromkeys(sums, 0), dict.fromkeys(sums, 0)
+        row_gaps, row_cooks, row_left_cooks = [], [], []
         for seed in range(args.seeds):
-            problem = build_problem(profile, days=7, seed=seed)
+            problem = build_problem(profile, days=7, seed=seed, time_limit=args.time_limit)
             cpu = time.process_time()
             solution = solve_plan(problem)
             cpu_seconds.append(time.process_time() - cpu)
             statuses[solution.status] = statuses.get(solution.status, 0) + 1
             row_seconds.append(solution.seconds)
-            row_gap = max(row_gap, solution.gap)
             gaps.append(solution.gap)
             for key, value in evaluate(problem, solution).items():
                 row[key] += value
-            if args.bound:
-                bound, objective = relaxation_bound(problem), plan_objective(problem, solution)
-                if bound is not None and objective is not None:
-                    week_gaps.append((objective - bound) / max(abs(objective), 1.0))
+            gap = week_gap(problem, solution)
+            if gap is not None:
+                row_gaps.append(gap)
+            row_cooks.append(cooking_sessions(solution.meals))
+            if not args.no_leftovers:
+                with_leftovers = replace(problem, leftovers=True)
+                left = solve_plan(with_leftovers)
+                leftover_seconds.append(left.seconds)
+                row_left_cooks.append(cooking_sessions(left.meals))
+                for key, value in evaluate(with_leftovers, left).items():
+                    row_left[key] += value
         seconds += row_seconds
+        week_gaps += row_gaps
+        sessions += row_cooks
+        leftover_sessions += row_left_cooks
         for key in sums:
             sums[key] += row[key]
+            leftover_sums[key] += row_left[key]
         print(
-            f"{name:44} {len(problem.meals):5d} {statistics.median(row_seconds):8.3f} {max(row_seconds):6.2f} "
+            f"{name:40} {len(problem.meals):5d} {statistics.median(row_seconds):8.3f} {max(row_seconds):6.2f} "
             f"{100 * row['met'] / max(row['checked'], 1):6.1f} {row['breaches']:3d} "
-            f"{100 * row['energy_ok'] / row['days']:8.1f} {row_gap:7.4f}"
+            f"{100 * row['energy_ok'] / row['days']:8.1f} {max(row_gaps, default=float('nan')):8.4f} "
+            f"{statistics.mean(row_cooks):5.1f} {statistics.mean(row_left_cooks or [float('nan')]):7.1f} "
+            f"{100 * row_left['met'] / max(row_left['checked'], 1):8.1f}",
+            flush=True,
         )
     print()
     print(f"plans solved:              {len(seconds)} (7 days each); statuses {statuses}")
@@ -148,6 +184,16 @@ def main() -> None:
     print(f"gap to the day LP bounds:  median {statistics.median(gaps):.4f}, worst {max(gaps):.4f}")
     if week_gaps:
         print(f"gap to the week LP bound:  median {statistics.median(week_gaps):.4f}, worst {max(week_gaps):.4f}")
+    if leftover_sessions:
+        fewer = [a - b for a, b in zip(sessions, leftover_sessions, strict=True)]
+        print(
+            f"cooking sessions a week:   {statistics.mean(sessions):.1f} without leftovers, "
+            f"{statistics.mean(leftover_sessions):.1f} with (fewer by: min {min(fewer)}, median "
+            f"{statistics.median(fewer):g}); with leftovers nutrient-days at minimum "
+            f"{100 * leftover_sums['met'] / max(leftover_sums['checked'], 1):.1f}%, UL breaches "
+            f"{leftover_sums['breaches']}, seconds median {statistics.median(leftover_seconds):.3f} "
+            f"p95 {percentile(leftover_seconds, 0.95):.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ LABELS = {
     "exclude": "Avoid",
     "deficiencies": "Known or suspected deficiencies",
     "days": "Days",
+    "leftovers": "Use leftovers",
+    "same_breakfast": "The same breakfast every weekday",
+    "max_cooking_minutes": "Most cooking minutes on a weekday (optional)",
 }
 CHOICE_LABELS = {
     "sedentary": "Sedentary (mostly sitting)",
@@ -51,7 +54,7 @@ CHOICE_LABELS = {
     "vitamin_c": "Vitamin C",
     "nuts": "Tree nuts",
 }
-NUMBER_FIELDS = ("age", "weight_kg", "height_cm", "days")
+NUMBER_FIELDS = ("age", "weight_kg", "height_cm", "days", "max_cooking_minutes")
 # Each lab is a value with a unit beside it: `ferritin` and `ferritin_unit`; the value is checked (after
 # conversion, by the same parser `generate_plan` uses) as the person leaves either of them.
 LAB_FIELDS = labs.LAB_NAMES
@@ -133,6 +136,9 @@ class PlanForm(forms.Form):
     units = forms.ChoiceField(
         label=LABELS["units"], choices=UNIT_CHOICES, initial="metric", widget=forms.RadioSelect, required=False
     )
+    leftovers = forms.BooleanField(label=LABELS["leftovers"], required=False)
+    same_breakfast = forms.BooleanField(label=LABELS["same_breakfast"], required=False)
+    max_cooking_minutes = _number_field("max_cooking_minutes")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,6 +154,7 @@ class PlanForm(forms.Form):
             self.fields[name].widget.attrs.update({"inputmode": "decimal"})
         for name in VALIDATED_FIELDS:
             self.fields[name].widget.attrs["aria-describedby"] = f"error-{name}"  # the message beside the field
+        self.fields["leftovers"].widget.attrs["aria-describedby"] = "hint-leftovers"
 
     @property
     def lab_fields(self):

@@ -43,6 +43,8 @@ class MealRecord:
     nutrients: dict[str, float] = field(hash=False)  # per serving, known values only (unknown counted as 0)
     unknown: dict[str, tuple[str, ...]] = field(hash=False)  # code -> foods in this meal that do not report it
     recipe: dict = field(default_factory=dict, hash=False)  # servings, minutes, equipment, steps (Meal.recipe())
+    prep_minutes: int = 0
+    cook_minutes: int = 0
 
     def suits(self, diet: str, exclude) -> bool:
         return DIETS.index(self.diet) <= DIETS.index(diet) and not (self.allergens & set(exclude)) and not self.alcohol
@@ -76,6 +78,8 @@ def _record(meal: Meal, codes: list[str]) -> MealRecord:
         nutrients=nutrients,
         unknown={code: tuple(foods) for code, foods in unknown.items()},
         recipe=meal.recipe(),
+        prep_minutes=meal.prep_minutes,
+        cook_minutes=meal.cook_minutes,
     )
 
 

@@ -11,8 +11,8 @@ Why a rolling horizon: a whole-week MILP (~7,000 binaries) takes HiGHS ~14 s, an
 every meal (~1,000) spends ~0.3-0.5 s in HiGHS's root node. So days are solved in order, each with the
 week so far (and every lock) fixed, so the hard variety rules carry forward exactly; and each day's
 MILP runs over the meals its LP relaxation picks (see `_solve_day`). The model itself is in
-`plan_model`. `relaxation_bound` and `plan_objective` let the benchmark measure the price of that
-decomposition against the whole-week LP bound.
+`plan_milp`, its input and output types in `plan_types`. `relaxation_bound` and `plan_objective` let the
+benchmark measure the price of that decomposition against the whole-week LP bound.
 
 Status: "optimal" when every day is within MIP_REL_GAP of its bound; "feasible" when a plan came back
 with a larger gap or with slots left out (see notes); "time_limit" when `time_limit` cut a day short;
@@ -23,73 +23,17 @@ keep the upper limits (that day holds only locked meals).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from .plan_model import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, Week, build_block, fixed_locks
+from .plan_milp import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, Week, build_block, fixed_locks
+from .plan_types import PlannedMeal, PlanProblem, PlanSolution
 
 # A day whose restricted answer is further than this from its LP bound also gets the MILP over every meal,
 # limited to its root node (cuts and heuristics, ~0.3-0.5 s): a better plan or a tighter bound.
 WIDEN_GAP = 0.10
 WIDE_NODES = 1
 TIME_LIMIT = 1  # scipy.optimize.milp status: iteration or time limit reached
-
-
-@dataclass(frozen=True)
-class MealOption:
-    id: int  # Meal pk
-    name: str
-    slot: str  # "breakfast" | "lunch" | "dinner" | "snack"
-    nutrients: Mapping[str, float]  # per 1.0 serving; a code missing here counts as 0 (the caller notes unknowns)
-    caffeine: bool = False
-    alcohol: bool = False
-
-
-@dataclass(frozen=True)
-class Goal:  # one nutrient's daily goal
-    code: str
-    minimum: float | None = None  # soft: shortfall below it is penalised (weight x relative shortfall)
-    maximum: float | None = None  # hard upper bound when hard_maximum, else soft (excess penalised)
-    weight: float = 1.0
-    hard_maximum: bool = True
-
-
-@dataclass(frozen=True)
-class PlanProblem:
-    days: int
-    slots: tuple[str, ...]  # per day, e.g. ("breakfast", "lunch", "dinner", "snack")
-    meals: tuple[MealOption, ...]  # already filtered by diet and allergens by the caller
-    goals: tuple[Goal, ...]
-    energy_kcal: float  # daily energy target; hard within +-energy_tolerance
-    energy_tolerance: float = 0.10
-    scales: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
-    morning_slots: frozenset[int] = frozenset({0})  # slot indices before midday: caffeine only there
-    locked: Mapping[tuple[int, int], tuple[int, float]] = field(default_factory=dict)  # (day, slot) -> (meal, scale)
-    avoid: frozenset[tuple[int, int, int]] = frozenset()  # (day, slot_index, meal_id) never chosen (used by Swap)
-    max_per_week: int = 2  # same meal at most twice in any 7 days, never on consecutive days
-    seed: int = 0
-    time_limit: float = 10.0  # seconds for the whole plan; best found is returned at the limit
-
-
-@dataclass(frozen=True)
-class PlannedMeal:
-    day: int  # 0-based
-    slot_index: int
-    slot: str
-    meal_id: int
-    scale: float
-
-
-@dataclass(frozen=True)
-class PlanSolution:
-    status: str  # "optimal" | "feasible" | "time_limit" | "energy_relaxed" | "infeasible"
-    meals: tuple[PlannedMeal, ...]  # one per (day, slot) whenever any plan exists
-    seconds: float
-    gap: float  # relative gap between the objective and the LP-relaxation bound (0.0 = proven optimal)
-    shortfalls: Mapping[tuple[int, str], float]  # (day, code) -> amount below the goal's minimum, in its unit
-    notes: tuple[str, ...] = ()
 
 
 def _solve_day(week: Week, d: int, fixed: dict[int, list[int]], limit: float):
@@ -167,9 +111,15 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
         left_out += block.empty
         picked = np.flatnonzero(res.x[: len(block.meal)] > 0.5)
         for i in picked:
-            m, s = int(block.meal[i]), int(block.slot[i])
-            chosen[(d, s)] = (p.meals[m].id, float(p.scales[block.scale[i]]))
+            m, s, scale = int(block.meal[i]), int(block.slot[i]), float(p.scales[block.scale[i]])
+            chosen[(d, s)] = (p.meals[m].id, scale)
             fixed.setdefault(d, []).append(m)
+            # a leftover lunch or a same breakfast on a later day: a lock for that day from now on
+            for later, later_slot, cooked in block.placements[i][1:]:
+                link = {"same_as": (d, s)} if cooked else {"leftover_of": (d, s)}
+                week.add_lock(later, later_slot, m, scale, **link)
+                chosen[(later, later_slot)] = (p.meals[m].id, scale)
+                fixed.setdefault(later, []).append(m)
     for d, s in left_out:
         kind = p.slots[s]
         if not len(week.candidates[s]):
@@ -190,7 +140,19 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
     if unsolved:
         days = ", ".join(str(d + 1) for d in unsolved)
         notes.append(f"Day(s) {days}: time ran out before any meals were found; those days hold only kept meals.")
-    meals = tuple(PlannedMeal(d, s, p.slots[s], meal_id, scale) for (d, s), (meal_id, scale) in sorted(chosen.items()))
+    meals = tuple(
+        PlannedMeal(d, s, p.slots[s], meal_id, scale, week.leftover_of.get((d, s)), week.same_as.get((d, s)))
+        for (d, s), (meal_id, scale) in sorted(chosen.items())
+    )
+    minutes = cooking_minutes(p, meals)
+    if p.max_cooking_minutes is not None:
+        over = [d for d, total in minutes.items() if p.is_weekday(d) and total > p.max_cooking_minutes + 1e-6]
+        if over:
+            days = ", ".join(str(d + 1) for d in over)
+            notes.append(
+                f"Cooking time: day(s) {days} take longer than {p.max_cooking_minutes:g} minutes; no plan within the "
+                "limit kept the other rules."
+            )
     status = (
         "infeasible"
         if infeasible
@@ -202,7 +164,24 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
         if left_out or max(gaps) > MIP_REL_GAP
         else "optimal"
     )
-    return PlanSolution(status, meals, time.perf_counter() - started, max(gaps), _shortfalls(week, meals), tuple(notes))
+    return PlanSolution(
+        status, meals, time.perf_counter() - started, max(gaps), _shortfalls(week, meals), tuple(notes), minutes
+    )
+
+
+def cooking_minutes(problem: PlanProblem, meals: tuple[PlannedMeal, ...]) -> dict[int, float]:
+    """Prep + cook minutes per day: every meal cooked that day (a leftover portion takes none)."""
+    by_id = {m.id: m for m in problem.meals}
+    minutes = dict.fromkeys(range(problem.days), 0.0)
+    for pm in meals:
+        if pm.cooked and pm.meal_id in by_id:
+            minutes[pm.day] += by_id[pm.meal_id].cooking_minutes
+    return minutes
+
+
+def cooking_sessions(meals: tuple[PlannedMeal, ...]) -> int:
+    """Meals cooked (or made) in the plan: every planned meal but the second portions eaten as leftovers."""
+    return sum(pm.cooked for pm in meals)
 
 
 def day_totals(problem: PlanProblem, meals: tuple[PlannedMeal, ...]) -> dict[int, dict[str, float]]:
@@ -236,11 +215,16 @@ def plan_objective(problem: PlanProblem, solution: PlanSolution, time_limit: flo
     """The whole-week objective of a returned plan, comparable with `relaxation_bound`."""
     week = Week(problem)
     block = build_block(week, list(range(problem.days)), fixed_locks(week), hard_energy=True, variety=False)
-    picked = {(pm.day, pm.slot_index, pm.meal_id, pm.scale) for pm in solution.meals}
+    lag = {pm.leftover_of: pm.day - pm.leftover_of[0] for pm in solution.meals if pm.leftover_of}
+    picked = {
+        (pm.day, pm.slot_index, pm.meal_id, pm.scale, lag.get((pm.day, pm.slot_index), 0))
+        for pm in solution.meals
+        if pm.cooked and pm.same_as is None and (pm.day, pm.slot_index) not in problem.locked
+    }
     fix = np.array(
         [
-            float((int(d), int(s), problem.meals[m].id, problem.scales[k]) in picked)
-            for d, s, m, k in zip(block.day, block.slot, block.meal, block.scale, strict=True)
+            float((int(d), int(s), problem.meals[m].id, problem.scales[k], int(t)) in picked)
+            for d, s, m, k, t in zip(block.day, block.slot, block.meal, block.scale, block.lag, strict=True)
         ]
     )
     res = block.model.solve(time_limit, relax=True, fix=fix)

@@ -15,6 +15,25 @@ from .shopping import FoodFacts, Measure, amount_text, measure_text, plan_food_g
 MET_PERCENT = 95  # the engine counts a day as meeting a target at 95% of it
 CLOSE_PERCENT = 70
 EXPORT_CODES = (*MACROS, *RLS_NUTRIENTS)
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")  # a plan starts on a Monday
+
+
+def _day_name(day: int) -> str:
+    return WEEKDAYS[(day - 1) % 7]
+
+
+def _cooking_label(meal: Mapping) -> str:
+    """"Leftover from Monday's dinner" on a second portion; "Cooked for two: ..." on the dinner that makes it."""
+    if meal.get("leftover_of"):
+        source = meal["leftover_of"]
+        how = ", kept frozen" if source.get("frozen") else ""
+        return f"Leftover from {_day_name(source['day'])}'s {source['slot']}{how}"
+    if meal.get("second_portion"):
+        later = meal["second_portion"]
+        return f"Cooked for two: the second portion is {_day_name(later['day'])}'s {later['slot']}"
+    if meal.get("same_as"):
+        return "The same breakfast as Monday"
+    return ""
 
 
 def _food_ids(document: Mapping) -> list[int]:
@@ -98,6 +117,7 @@ def _meal(record: PlanRecord, day: int, meal: Mapping, facts: Mapping[int, FoodF
         "items": items,
         "recipe": recipe,
         "locked": record.is_locked(day, meal["slot_index"]),
+        "cooking": _cooking_label(meal),
     }
 
 
@@ -117,6 +137,8 @@ def day_view(record: PlanRecord, day: Mapping, facts: Mapping[int, FoodFacts], r
     macros = [_bar(code, targets[code], totals.get(code, 0.0)) for code in MACROS if code in targets]
     return {
         "day": day["day"],
+        "weekday": _day_name(day["day"]),
+        "cooking_minutes": day.get("cooking_minutes"),
         "meals": [_meal(record, day["day"], meal, facts, recipes) for meal in day["meals"]],
         "bars": bars,
         "macros": macros,

@@ -47,6 +47,15 @@ FIELD_RULES: dict[str, dict[str, Any]] = {
     "days": {"kind": "int", "default": 7, "min": 1, "max": 14, "label": "Days"},
     "meals_per_day": {"kind": "int", "default": 3, "min": 3, "max": 3, "label": "Meals a day"},
     "snacks_per_day": {"kind": "int", "default": 1, "min": 0, "max": 2, "label": "Snacks a day"},
+    "leftovers": {"kind": "bool", "default": False, "label": "Use leftovers"},
+    "same_breakfast": {"kind": "bool", "default": False, "label": "The same breakfast every weekday"},
+    "max_cooking_minutes": {
+        "kind": "int",
+        "default": None,
+        "min": 10,
+        "max": 240,
+        "label": "Most cooking minutes on a weekday",
+    },
     "units": {"kind": "choice", "default": "metric", "choices": UNITS, "label": "Show amounts in"},
 }
 # US body measures a profile may give instead of the metric ones; converted at the boundary (parse_profile).
@@ -78,6 +87,9 @@ class PlanProfile:
     days: int = 7
     meals_per_day: int = 3
     snacks_per_day: int = 1
+    leftovers: bool = False
+    same_breakfast: bool = False
+    max_cooking_minutes: int | None = None
     units: str = "metric"
 
     def to_dict(self) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from nutrition.models import RLS_NUTRIENTS
 
 from .labs import pregnancy_notes
 from .meal_options import MealRecord, active_meal_records
-from .optimizer import Goal, MealOption, PlanProblem, PlanSolution, solve_plan
+from .optimizer import cooking_sessions, solve_plan
+from .plan_types import Goal, MealOption, PlanProblem, PlanSolution
 from .profiles import PlanProfile
 from .targets import Target, daily_targets, lab_assessment
 
@@ -85,6 +86,8 @@ def _option(meal: MealRecord) -> MealOption:
         nutrients=dict(meal.nutrients),
         caffeine=meal.caffeine,
         alcohol=meal.alcohol,
+        prep_minutes=meal.prep_minutes,
+        cook_minutes=meal.cook_minutes,
     )
 
 
@@ -96,6 +99,7 @@ def plan_inputs(
     locked: Mapping[tuple[int, int], tuple[int, float]] | None = None,
     avoid=frozenset(),
     time_limit: float | None = None,
+    locked_leftovers: Mapping[tuple[int, int], tuple[int, int]] | None = None,
 ) -> PlanInputs:
     targets = daily_targets(profile)
     slots = profile.slots
@@ -113,6 +117,10 @@ def plan_inputs(
         locked=locked,
         avoid=frozenset(avoid),
         seed=seed,
+        leftovers=profile.leftovers,
+        same_breakfast=profile.same_breakfast,
+        max_cooking_minutes=profile.max_cooking_minutes,
+        locked_leftovers={k: v for k, v in (locked_leftovers or {}).items() if k in locked and v in locked},
         **extra,
     )
     return PlanInputs(problem=problem, targets=targets, meals=meals)
@@ -130,7 +138,17 @@ def _fmt(value: float) -> str:
 def _day_documents(inputs: PlanInputs, solution: PlanSolution) -> tuple[list[dict], dict[str, set[str]]]:
     problem = inputs.problem
     codes = list(inputs.targets)
-    days = [{"day": d + 1, "meals": [], "totals": dict.fromkeys(codes, 0.0)} for d in range(problem.days)]
+    days = [
+        {
+            "day": d + 1,
+            "meals": [],
+            "totals": dict.fromkeys(codes, 0.0),
+            "cooking_minutes": round(solution.cooking_minutes.get(d, 0.0)),
+        }
+        for d in range(problem.days)
+    ]
+    # (day, slot) of a dinner cooked for two -> (day, slot) of its second portion
+    second_portion = {pm.leftover_of: (pm.day, pm.slot_index) for pm in solution.meals if pm.leftover_of}
     unknown: dict[str, set[str]] = {}
     for planned in sorted(solution.meals, key=lambda p: (p.day, p.slot_index)):
         meal = inputs.meals[planned.meal_id]
@@ -152,17 +170,30 @@ def _day_documents(inputs: PlanInputs, solution: PlanSolution) -> tuple[list[dic
                     day["totals"][code] += item.amounts[code] * grams / 100.0
                 else:
                     unknown.setdefault(code, set()).add(item.food)
-        day["meals"].append(
-            {
-                "slot": planned.slot,
-                "slot_index": planned.slot_index,
-                "meal_id": meal.id,
-                "name": meal.name,
-                "scale": planned.scale,
-                "items": items,
-                "recipe": meal.recipe,
+        entry = {
+            "slot": planned.slot,
+            "slot_index": planned.slot_index,
+            "meal_id": meal.id,
+            "name": meal.name,
+            "scale": planned.scale,
+            "items": items,
+            "recipe": meal.recipe,
+            "portions": 2 if (planned.day, planned.slot_index) in second_portion else 1,
+        }
+        if planned.leftover_of is not None:
+            cooked_day, cooked_slot = planned.leftover_of
+            entry["portions"] = 0  # its grams were cooked (and bought) with that dinner
+            entry["leftover_of"] = {
+                "day": cooked_day + 1,
+                "slot": problem.slots[cooked_slot],
+                "frozen": planned.day - cooked_day > 1,
             }
-        )
+        if (planned.day, planned.slot_index) in second_portion:
+            later_day, later_slot = second_portion[(planned.day, planned.slot_index)]
+            entry["second_portion"] = {"day": later_day + 1, "slot": problem.slots[later_slot]}
+        if planned.same_as is not None:
+            entry["same_as"] = {"day": planned.same_as[0] + 1, "slot": problem.slots[planned.same_as[1]]}
+        day["meals"].append(entry)
     for day in days:
         day["totals"] = {code: round(value, 2) for code, value in day["totals"].items()}
         day["coverage"] = {
@@ -253,6 +284,7 @@ def _document(profile: PlanProfile, inputs: PlanInputs, solution: PlanSolution, 
         "days": days,
         "notes": _notes(profile, inputs, days, unknown, solution),
         "solver": {"status": solution.status, "seconds": round(solution.seconds, 3), "gap": solution.gap},
+        "cooking_sessions": cooking_sessions(solution.meals),
     }
 
 
@@ -264,6 +296,7 @@ def generate_plan(
     *,
     avoid=frozenset(),
     time_limit: float | None = None,
+    locked_leftovers: Mapping[tuple[int, int], tuple[int, int]] | None = None,
 ) -> dict:
     """The plan document for this profile. `locked` maps (day, slot_index), both 0-based, to (meal_id, scale).
 
@@ -272,9 +305,29 @@ def generate_plan(
     """
     if time_limit is None:
         time_limit = settings.PLAN_TIME_LIMIT
-    inputs = plan_inputs(profile, days=days, seed=seed, locked=locked, avoid=avoid, time_limit=time_limit)
+    inputs = plan_inputs(
+        profile,
+        days=days,
+        seed=seed,
+        locked=locked,
+        avoid=avoid,
+        time_limit=time_limit,
+        locked_leftovers=locked_leftovers,
+    )
     solution = solve_plan(inputs.problem)
     return _document(profile, inputs, solution, seed)
+
+
+def leftovers_from_document(document: dict) -> dict[tuple[int, int], tuple[int, int]]:
+    """Every leftover in a document as optimiser links: (day, slot_index) -> (day, slot_index) it was cooked at."""
+    links = {}
+    slots = {meal["slot"]: meal["slot_index"] for day in document["days"] for meal in day["meals"]}
+    for day in document["days"]:
+        for meal in day["meals"]:
+            if meal.get("leftover_of"):
+                source = meal["leftover_of"]
+                links[(day["day"] - 1, meal["slot_index"])] = (source["day"] - 1, slots[source["slot"]])
+    return links
 
 
 def locked_from_document(document: dict) -> dict[tuple[int, int], tuple[int, float]]:
@@ -293,5 +346,11 @@ def swap_meal(document: dict, profile: PlanProfile, day: int, slot_index: int, s
     """
     locked = locked_from_document(document)
     current = locked.pop((day, slot_index), None)
+    links = leftovers_from_document(document)
+    for later, cooked_at in list(links.items()):  # a swapped dinner takes its second portion with it
+        if cooked_at == (day, slot_index):
+            locked.pop(later, None)
     avoid = frozenset({(day, slot_index, current[0])}) if current else frozenset()
-    return generate_plan(profile, seed=seed, days=len(document["days"]), locked=locked, avoid=avoid)
+    return generate_plan(
+        profile, seed=seed, days=len(document["days"]), locked=locked, avoid=avoid, locked_leftovers=links
+    )

@@ -74,13 +74,15 @@ def measure_text(grams: float, measures: Iterable[Measure], units: str = "metric
 
 
 def plan_food_grams(document: Mapping) -> dict[int, tuple[str, float]]:
-    """Food id -> (name, total grams) over every day of the plan."""
+    """Food id -> (name, total grams) over every day of the plan, as cooked: a dinner cooked for two counts both
+    portions and its leftover (``portions`` 0) nothing more, so each portion is bought once."""
     totals: dict[int, list] = {}
     for day in document.get("days", []):
         for meal in day["meals"]:
+            portions = meal.get("portions", 1)
             for item in meal["items"]:
                 entry = totals.setdefault(item["food_id"], [item["food"], 0.0])
-                entry[1] += item["grams"]
+                entry[1] += item["grams"] * portions
     return {food_id: (name, round(grams, 1)) for food_id, (name, grams) in totals.items()}
 
 

@@ -7,7 +7,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.optimizer import Goal, MealOption, PlanProblem, PlanSolution, day_totals, solve_plan
+from planner.optimizer import day_totals, solve_plan
+from planner.plan_types import Goal, MealOption, PlanProblem, PlanSolution
 
 SLOTS = ("breakfast", "snack", "lunch", "dinner")
 KIND_KCAL = {"breakfast": 450, "snack": 200, "lunch": 600, "dinner": 700}
@@ -74,6 +75,15 @@ def assert_hard_rules(problem: PlanProblem, solution: PlanSolution) -> None:
             assert problem.locked[(pm.day, pm.slot_index)] == (pm.meal_id, pm.scale)
             continue
         meal = by_id[pm.meal_id]
+        if pm.leftover_of is not None:  # the second portion of a dinner: same meal and scale, at a later lunch
+            cooked = next(c for c in solution.meals if (c.day, c.slot_index) == pm.leftover_of)
+            assert (cooked.meal_id, cooked.scale, cooked.slot, pm.slot) == (pm.meal_id, pm.scale, "dinner", "lunch")
+            assert pm.day - cooked.day in problem.leftover_lags and problem.leftovers
+            continue
+        if pm.same_as is not None:
+            first = next(c for c in solution.meals if (c.day, c.slot_index) == pm.same_as)
+            assert (first.meal_id, first.scale, first.day // 7) == (pm.meal_id, pm.scale, pm.day // 7)
+            assert problem.same_breakfast and pm.slot == "breakfast" and problem.is_weekday(pm.day)
         assert meal.slot == problem.slots[pm.slot_index], f"{meal.name} placed in a {pm.slot} slot"
         assert not meal.alcohol, f"alcohol meal {meal.name} chosen"
         assert not meal.caffeine or pm.slot_index in problem.morning_slots, f"caffeine {meal.name} after midday"
@@ -84,18 +94,26 @@ def assert_hard_rules(problem: PlanProblem, solution: PlanSolution) -> None:
         for g in problem.goals:
             if g.maximum is not None and g.hard_maximum:
                 assert totals[d].get(g.code, 0.0) <= g.maximum * (1 + 1e-6), f"day {d}: {g.code} above its UL"
-        if solution.status in ("optimal", "feasible", "time_limit"):
+        ran_out = solution.status == "time_limit" and not any(pm.day == d for pm in solution.meals)
+        if solution.status in ("optimal", "feasible", "time_limit") and not ran_out:  # a day time ran out on is empty
             energy = totals[d].get("energy_kcal", 0.0)
             band = problem.energy_tolerance * problem.energy_kcal
             assert abs(energy - problem.energy_kcal) <= band + 1e-6, f"day {d}: {energy:.0f} kcal out of band"
-    days_of: dict[int, list[int]] = {}
+    # variety: a choice is a meal as cooked, with its leftover portion or its same-breakfast repeats
+    choices: dict[tuple[int, int], list[int]] = {}
     for pm in solution.meals:
-        days_of.setdefault(pm.meal_id, []).append(pm.day)
-    for meal_id, days in days_of.items():
-        assert len(days) == len(set(days)), f"meal {meal_id} twice in a day"
-        assert not any(b - a == 1 for a, b in zip(sorted(days), sorted(days)[1:], strict=False)), "consecutive days"
+        choices.setdefault(pm.leftover_of or pm.same_as or (pm.day, pm.slot_index), []).append(pm.day)
+    days_of: dict[int, list[list[int]]] = {}
+    for (d, s), days in choices.items():
+        meal_id = next(pm.meal_id for pm in solution.meals if (pm.day, pm.slot_index) == (d, s))
+        days_of.setdefault(meal_id, []).append(sorted(days))
+    for meal_id, groups in days_of.items():
+        for a in groups:
+            for b in groups:
+                if a is not b:
+                    assert all(abs(x - y) > 1 for x in a for y in b), f"meal {meal_id} on the same or next day"
         for start in range(max(1, problem.days - 6)):
-            in_window = [d for d in days if start <= d < start + 7]
+            in_window = [g for g in groups if any(start <= d < start + 7 for d in g)]
             assert len(in_window) <= problem.max_per_week, f"meal {meal_id} {len(in_window)} times in 7 days"
 
 
@@ -255,6 +273,8 @@ def small_problems(draw):
         max_per_week=draw(st.integers(1, 3)),
         seed=draw(st.integers(0, 5)),
         time_limit=10,
+        leftovers=draw(st.booleans()),
+        same_breakfast=draw(st.booleans()),
     )
 
 

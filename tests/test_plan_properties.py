@@ -64,6 +64,9 @@ def profiles(draw, max_days=4):
         "smoker": age >= 18 and draw(st.booleans()),
         "days": draw(st.integers(1, max_days)),
         "snacks_per_day": draw(st.integers(0, 2)),
+        "leftovers": draw(st.booleans()),
+        "same_breakfast": draw(st.booleans()),
+        "max_cooking_minutes": draw(st.sampled_from([None, 30, 45, 90])),
     }
     return parse_profile(data)
 
@@ -101,11 +104,27 @@ def test_every_plan_keeps_the_rules(profile):
         for code, total in day["totals"].items():
             assert total == pytest.approx(recomputed[code], rel=1e-6, abs=0.006), code
         assert day["totals"]["alcohol_g"] == 0
+        cooking_rules(profile, document, day)
         for code, target in document["targets"].items():
             if target["upper_is_ul"] and target["upper"] is not None:
                 assert day["totals"][code] <= target["upper"] * 1.001, f"{code} above its upper limit"
             if target["target"] is not None and target["upper"] is not None:
                 assert target["target"] <= target["upper"]
+
+
+def cooking_rules(profile, document, day):
+    """A leftover is its dinner's second portion, eaten 1-3 days later at lunch; weekday cooking time keeps the
+    limit or a note says it could not."""
+    for meal in day["meals"]:
+        source = meal.get("leftover_of")
+        if source:
+            assert profile.leftovers and meal["slot"] == "lunch" and source["slot"] == "dinner"
+            assert 1 <= day["day"] - source["day"] <= 3
+            dinner = next(m for m in document["days"][source["day"] - 1]["meals"] if m["slot"] == "dinner")
+            assert (dinner["meal_id"], dinner["scale"], dinner["portions"]) == (meal["meal_id"], meal["scale"], 2)
+    limit = profile.max_cooking_minutes
+    if limit is not None and day["day"] % 7 in (1, 2, 3, 4, 5):
+        assert day["cooking_minutes"] <= limit or any(n.startswith("Cooking time:") for n in document["notes"])
 
 
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -50,6 +50,11 @@ class Profile(models.Model):
     units = models.CharField(
         max_length=6, choices=[("metric", "Metric (grams)"), ("us", "US (cups, ounces)")], default="metric"
     )
+    leftovers = models.BooleanField(default=False, help_text="Cook some dinners for two; eat the second at a lunch.")
+    same_breakfast = models.BooleanField(default=False, help_text="One breakfast Monday to Friday.")
+    max_cooking_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Most prep and cooking minutes on a weekday."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -62,7 +67,8 @@ class Profile(models.Model):
         return self.name
 
     def profile_data(self) -> dict:
-        return {name: getattr(self, name) for name in FIELD_RULES}
+        # a rule without a column here (units: a display choice kept elsewhere) takes its default
+        return {name: getattr(self, name, FIELD_RULES[name].get("default")) for name in FIELD_RULES}
 
     def clean(self):
         try:

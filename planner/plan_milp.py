@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-if TYPE_CHECKING:
-    from .optimizer import PlanProblem
+from .plan_types import PlanProblem
 
 ENERGY, IRON, VITAMIN_C, CALCIUM = "energy_kcal", "iron_mg", "vitamin_c_mg", "calcium_mg"
 IRON_RICH_SHARE = 0.25  # an option giving >= 25% of the day's iron minimum is "iron-rich"
@@ -30,6 +28,8 @@ VARIETY_PENALTY = 0.005  # per earlier use of the same meal this week
 PORTION_PENALTY = 0.002  # per unit of scale away from 1.0: usual portions when all else is equal
 SEED_NOISE = 1e-4  # seeded tie-breaking
 RELAXED_ENERGY_WEIGHT = 10.0  # per relative kcal outside the band, when the band cannot be met
+LEFTOVER_BONUS = 0.05  # per second portion eaten as a leftover: one cooking session fewer
+OVER_MINUTES_WEIGHT = 100.0  # per relative minute of cooking over a weekday's limit: a hard rule in effect
 MIP_REL_GAP = 0.01
 RESTRICTED_EXTRA_MEALS = 1  # per slot, beside the meals the day's LP relaxation uses
 EPS = 1e-9
@@ -55,14 +55,24 @@ class Week:
         self.caffeine = caffeine
         self.locked = {(d, s): v for (d, s), v in p.locked.items() if 0 <= d < p.days and 0 <= s < len(p.slots)}
         self.locked_amounts = np.zeros((p.days, len(self.codes)))
+        self.minutes = np.array([float(m.cooking_minutes) for m in p.meals])
+        self.locked_minutes = np.zeros(p.days)
+        # (day, slot) -> (day, slot) it repeats: a leftover of that dinner, or that weekday's same breakfast
+        self.leftover_of = {k: v for k, v in p.locked_leftovers.items() if k in self.locked}
+        self.same_as: dict[tuple[int, int], tuple[int, int]] = {}
         self.notes: list[str] = []
         for (d, s), (meal_id, scale) in sorted(self.locked.items()):
             if meal_id in self.index:
                 self.locked_amounts[d] += self.N[self.index[meal_id]] * scale
+                if (d, s) not in self.leftover_of:
+                    self.locked_minutes[d] += self.minutes[self.index[meal_id]]
             else:
                 self.notes.append(
                     f"Day {d + 1} {p.slots[s]}: the kept meal is not in the candidate list; its nutrients count as 0."
                 )
+        self.lunch = p.slots.index("lunch") if "lunch" in p.slots else None
+        self.dinner = p.slots.index("dinner") if "dinner" in p.slots else None
+        self.breakfast = p.slots.index("breakfast") if "breakfast" in p.slots else None
         self.candidates = []  # per slot index: meal indices of that kind, no alcohol, caffeine only in the morning
         for s, kind in enumerate(p.slots):
             self.candidates.append(
@@ -85,6 +95,17 @@ class Week:
         rng = np.random.default_rng(p.seed)
         self.noise = rng.random((p.days, len(p.slots), len(p.meals), len(p.scales))) * SEED_NOISE
         self.avoid = p.avoid
+
+    def add_lock(self, d: int, s: int, m: int, scale: float, leftover_of=None, same_as=None) -> None:
+        """Fix (d, s) to meal index m, as when an earlier day's choice places a portion on a later day."""
+        self.locked[(d, s)] = (self.p.meals[m].id, scale)
+        self.locked_amounts[d] += self.N[m] * scale
+        if leftover_of is None:
+            self.locked_minutes[d] += self.minutes[m]
+        else:
+            self.leftover_of[(d, s)] = leftover_of
+        if same_as is not None:
+            self.same_as[(d, s)] = same_as
 
     def option_amounts(self, meal_idx: np.ndarray, scale_idx: np.ndarray) -> np.ndarray:
         return self.N[meal_idx] * self.scales[scale_idx, None]
@@ -156,12 +177,15 @@ class SparseMilp:
 @dataclass
 class Block:
     model: SparseMilp
-    day: np.ndarray  # per option
+    day: np.ndarray  # per option: where it is chosen (its first placement)
     slot: np.ndarray
     meal: np.ndarray
     scale: np.ndarray
     empty: list[tuple[int, int]]  # (day, slot) left out: no meal can go there
     energy_blocked: bool  # a slot emptied only by the energy band
+    lag: np.ndarray = None  # per option: days until its leftover lunch (0: no leftover)
+    repeat: np.ndarray = None  # per option: a same-breakfast choice, placed on every later free weekday too
+    placements: list = None  # per option: [(day, slot, cooked?)], the first being (day, slot, True)
 
 
 def _window_starts(day: int, days: int) -> range:
@@ -172,6 +196,20 @@ def _window_starts(day: int, days: int) -> range:
 
 def _window_days(start: int, days: int) -> range:
     return range(start, min(start + 7, days))
+
+
+def _same_breakfast_days(week: Week, d: int, block_days: list[int]) -> list[int] | None:
+    """The weekdays a same-breakfast choice made on day d fills, or None when d does not choose it."""
+    p, b = week.p, week.breakfast
+    if not p.same_breakfast or b is None or not p.is_weekday(d):
+        return None
+    last = max(block_days)
+    free = [
+        wd
+        for wd in range(d - d % 7, min(d - d % 7 + 7, p.days))
+        if p.is_weekday(wd) and (wd, b) not in week.locked and (wd in block_days or wd > last)
+    ]
+    return free if free and free[0] == d else []
 
 
 def build_block(
@@ -185,74 +223,127 @@ def build_block(
     """The MILP over `block_days`; `fixed` holds meal indices already placed on other days (and locks).
 
     `allowed` narrows (day, slot) to some meal indices (a restricted master; the caller checks the bound).
+    An option is a meal at a scale chosen at (day, slot); with leftovers a dinner option may also fill a later
+    day's lunch, and with the same breakfast a weekday's breakfast option fills every later free weekday of its
+    week. A placement outside the block (a later day) becomes a lock for that day once the block is solved.
     """
     p, model = week.p, SparseMilp()
-    in_block = set(block_days)
-    cap = {}  # hard maxima left per day after locks
     hard = [(week.col[g.code], g.maximum) for g in p.goals if g.maximum is not None and g.hard_maximum]
     e, E, tol = week.col[ENERGY], p.energy_kcal, p.energy_tolerance
     used = {}
     for ids in fixed.values():
         for m in ids:
             used[m] = used.get(m, 0) + 1
-    parts, empty, energy_blocked = [], [], False
-    for d in block_days:
-        near = set(fixed.get(d - 1, [])) | set(fixed.get(d, [])) | set(fixed.get(d + 1, []))
-        full = set()
-        for start in _window_starts(d, p.days):
-            counts = {}
-            for wd in _window_days(start, p.days):
-                if wd not in in_block:
+    last = max(block_days) if block_days else -1
+    cap = {d: np.array([mx - week.locked_amounts[d, c] for c, mx in hard]) for d in range(p.days)}
+
+    near_cache: dict[int, set[int]] = {}
+
+    def blocked(d: int) -> set[int]:
+        """Meal indices that cannot go on day d: fixed on d or beside it, or already at the weekly limit."""
+        if d not in near_cache:
+            near = set(fixed.get(d - 1, [])) | set(fixed.get(d, [])) | set(fixed.get(d + 1, []))
+            for start in _window_starts(d, p.days):
+                counts = {}
+                for wd in _window_days(start, p.days):  # fixed days inside the block (locks) count too
                     for m in fixed.get(wd, []):
                         counts[m] = counts.get(m, 0) + 1
-            full |= {m for m, n in counts.items() if n >= p.max_per_week}
-        cap[d] = np.array([mx - week.locked_amounts[d, c] for c, mx in hard])
+                near |= {m for m, n in counts.items() if n >= p.max_per_week}
+            near_cache[d] = near
+        return near_cache[d]
+
+    def fits(amounts: np.ndarray, d: int) -> np.ndarray:
+        ok = np.all(amounts[:, [c for c, _ in hard]] <= cap[d] + EPS, axis=1) if hard else np.ones(len(amounts), bool)
+        if hard_energy:
+            ok &= amounts[:, e] <= (1 + tol) * E - week.locked_amounts[d, e] + EPS
+        return ok
+
+    parts, energy_blocked = [], False
+    covered = set()
+    for d in block_days:
         for s in range(len(p.slots)):
-            if (d, s) in week.locked:
+            if (d, s) in week.locked or (d, s) in covered:
+                continue
+            if len(week.candidates[s]) == 0:
                 continue
             mi = np.array(
                 [
                     m
                     for m in week.candidates[s]
-                    if m not in near
-                    and m not in full
+                    if m not in blocked(d)
                     and (d, s, p.meals[m].id) not in week.avoid
                     and (allowed is None or m in allowed[(d, s)])
                 ],
                 dtype=int,
             )
-            if len(week.candidates[s]) == 0:
-                empty.append((d, s))
-                continue
             mm, kk = np.repeat(mi, len(p.scales)), np.tile(np.arange(len(p.scales)), len(mi))
             amounts = week.option_amounts(mm, kk)
-            ok = np.all(amounts[:, [c for c, _ in hard]] <= cap[d] + EPS, axis=1) if hard else np.ones(len(mm), bool)
-            if hard_energy:
-                ok_energy = amounts[:, e] <= (1 + tol) * E - week.locked_amounts[d, e] + EPS
-                energy_blocked |= bool(ok.any() and not (ok & ok_energy).any())
-                ok &= ok_energy
-            if not ok.any():
-                empty.append((d, s))
-                continue
-            parts.append((np.full(ok.sum(), d), np.full(ok.sum(), s), mm[ok], kk[ok]))
-    day, slot, meal, scale = (
-        np.concatenate([part[i] for part in parts]).astype(int) if parts else np.zeros(0, int) for i in range(4)
+            kinds = [(0, False, [])]  # (lag, repeat, extra placements)
+            if s == week.breakfast:
+                repeat_days = _same_breakfast_days(week, d, block_days)
+                if repeat_days == []:
+                    continue  # an earlier weekday's same-breakfast choice fills this slot
+                if repeat_days:
+                    kinds = [(0, True, [(wd, s, True) for wd in repeat_days[1:]])]
+            if s == week.dinner and p.leftovers and week.lunch is not None:
+                for t in p.leftover_lags:
+                    t_day = d + t
+                    free = t_day < p.days and (t_day, week.lunch) not in week.locked
+                    if free and (t_day in block_days or t_day > last):
+                        kinds.append((t, False, [(t_day, week.lunch, False)]))
+            for lag, repeat, extra in kinds:
+                ok = np.ones(len(mm), bool) if not hard else np.all(
+                    amounts[:, [c for c, _ in hard]] <= cap[d] + EPS, axis=1
+                )
+                if hard_energy:
+                    ok_energy = amounts[:, e] <= (1 + tol) * E - week.locked_amounts[d, e] + EPS
+                    if lag == 0 and not repeat:
+                        energy_blocked |= bool(ok.any() and not (ok & ok_energy).any())
+                    ok &= ok_energy
+                for pd, _ps, _cooked in extra:
+                    ok &= ~np.isin(mm, list(blocked(pd)))
+                    if pd not in block_days:
+                        ok &= fits(amounts, pd)
+                if ok.any() and repeat:
+                    covered |= {(pd, ps) for pd, ps, _c in extra}
+                if ok.any():
+                    n = int(ok.sum())
+                    parts.append((np.full(n, d), np.full(n, s), mm[ok], kk[ok], np.full(n, lag), np.full(n, repeat)))
+                    parts[-1] += ([[(d, s, True), *extra]] * n,)
+    day, slot, meal, scale, lag, repeat = (
+        np.concatenate([part[i] for part in parts]).astype(int) if parts else np.zeros(0, int) for i in range(6)
     )
+    repeat = repeat.astype(bool)
+    placements = [pl for part in parts for pl in part[6]]
+    # placement arrays: one row per (option, day, slot) it fills
+    pl_opt = np.array([i for i, pls in enumerate(placements) for _ in pls], dtype=int)
+    pl_day = np.array([pd for pls in placements for pd, _s, _c in pls], dtype=int)
+    pl_slot = np.array([ps for pls in placements for _d, ps, _c in pls], dtype=int)
+    pl_cooked = np.array([c for pls in placements for _d, _s, c in pls], dtype=bool)
+    in_block = np.isin(pl_day, block_days)
+    filled = set(zip(pl_day[in_block].tolist(), pl_slot[in_block].tolist(), strict=True))
+    empty = [
+        (d, s) for d in block_days for s in range(len(p.slots)) if (d, s) not in week.locked and (d, s) not in filled
+    ]
     amounts = week.option_amounts(meal, scale)
     rich = week.iron_rich(amounts)
-    cost = PORTION_PENALTY * np.abs(week.scales[scale] - 1.0) + week.noise[day, slot, meal, scale]
-    cost += ABSORPTION_PENALTY * (rich & (amounts[:, week.col[VITAMIN_C]] < VITAMIN_C_WITH_IRON_MG))
-    cost += ABSORPTION_PENALTY * (rich & week.inhibitor[meal])
+    eaten = np.bincount(pl_opt[in_block], minlength=len(meal)).astype(float)  # portions eaten inside the block
+    cost = eaten * PORTION_PENALTY * np.abs(week.scales[scale] - 1.0) + week.noise[day, slot, meal, scale]
+    cost += eaten * ABSORPTION_PENALTY * (rich & (amounts[:, week.col[VITAMIN_C]] < VITAMIN_C_WITH_IRON_MG))
+    cost += eaten * ABSORPTION_PENALTY * (rich & week.inhibitor[meal])
+    cost -= LEFTOVER_BONUS * (lag > 0)
     if variety:
         cost += VARIETY_PENALTY * np.array([used.get(m, 0) for m in meal])
     x = model.add_vars(cost, integer=True, upper=1)
-    block = Block(model, day, slot, meal, scale, empty, energy_blocked)
+    block = Block(model, day, slot, meal, scale, empty, energy_blocked, lag, repeat, placements)
+    xp, mp = x[pl_opt], meal[pl_opt]
+    amt_p = amounts[pl_opt]
     for d in block_days:
-        on_day = x[day == d]
-        amt = amounts[day == d]
+        here = pl_day == d
+        on_day, amt = xp[here], amt_p[here]
         for s in range(len(p.slots)):
             if (d, s) not in week.locked and (d, s) not in empty:
-                model.add_row(x[(day == d) & (slot == s)], 1.0, 1.0, 1.0)
+                model.add_row(xp[here & (pl_slot == s)], 1.0, 1.0, 1.0)
         # rows in units of the goal (amount / goal), so HiGHS sees coefficients near 1 whatever the nutrient
         for g in p.goals:
             c = week.col[g.code]
@@ -275,8 +366,17 @@ def build_block(
             under, over = model.add_vars([RELAXED_ENERGY_WEIGHT] * 2, integer=False)
             model.add_row(np.append(on_day, under), np.append(amt[:, e] / unit, 1.0), lo / unit)
             model.add_row(np.append(on_day, over), np.append(amt[:, e] / unit, -1.0), hi=hi / unit)
-        _add_absorption_rows(week, model, d, x, day, slot, meal, rich)
-    _add_variety_rows(week, model, block_days, fixed, x, day, slot, meal)
+        limit = p.max_cooking_minutes
+        if limit is not None and p.is_weekday(d):
+            cooks = here & pl_cooked
+            minutes = week.minutes[mp[cooks]]
+            if minutes.any() or week.locked_minutes[d] > limit:
+                unit = max(limit, 1.0)
+                over = model.add_vars(OVER_MINUTES_WEIGHT, integer=False)
+                model.add_row(np.append(xp[cooks], over), np.append(minutes / unit, -1.0),
+                              hi=(limit - week.locked_minutes[d]) / unit)
+        _add_absorption_rows(week, model, d, xp, pl_day, pl_slot, mp, rich[pl_opt])
+    _add_variety_rows(week, model, fixed, x, pl_opt, pl_day, meal)
     return block
 
 
@@ -306,23 +406,44 @@ def _add_absorption_rows(week, model, d, x, day, slot, meal, rich):
                 model.add_row(ca + cb + list(pen), va + vb + [-1.0], hi=1.0 - ka - kb)
 
 
-def _add_variety_rows(week, model, block_days, fixed, x, day, slot, meal):
-    """Once a day, never on consecutive days, at most max_per_week in any 7 days (fixed days counted)."""
-    p, in_block = week.p, set(block_days)
+def _add_variety_rows(week, model, fixed, x, pl_opt, pl_day, meal):
+    """Once a day, never on consecutive days, at most max_per_week in any 7 days (fixed days counted).
+
+    An option filling several days (a dinner and its leftover, a same breakfast) is one choice: it may repeat
+    its own meal on consecutive days and counts once toward the weekly limit.
+    """
+    p = week.p
+    pl_meal = meal[pl_opt]
     for m in np.unique(meal):
-        of_m = meal == m
-        m_days = set(day[of_m].tolist())
-        for d in m_days:
-            if len(set(slot[of_m & (day == d)].tolist())) > 1:
-                model.add_row(x[of_m & (day == d)], 1.0, hi=1.0)
-            if d + 1 in m_days:
-                model.add_row(x[of_m & ((day == d) | (day == d + 1))], 1.0, hi=1.0)
+        of_m = pl_meal == m
+        by_day: dict[int, set[int]] = {}
+        for o, d in zip(pl_opt[of_m].tolist(), pl_day[of_m].tolist(), strict=True):
+            by_day.setdefault(d, set()).add(o)
+        for d, opts in by_day.items():
+            if len(opts) > 1:
+                model.add_row(x[sorted(opts)], 1.0, hi=1.0)
+            both = opts | by_day.get(d + 1, set())
+            if d + 1 in by_day and len(both) > 1:
+                model.add_row(x[sorted(both)], 1.0, hi=1.0)
+        m_days = set(by_day)
         for start in sorted({s for d in m_days for s in _window_starts(d, p.days)}):
             wdays = set(_window_days(start, p.days))
-            outside = sum(fixed.get(wd, []).count(m) for wd in wdays if wd not in in_block)
-            # with once a day and never on consecutive days, at most ceil(n / 2) of n window days can hold it
-            if (len(m_days & wdays) + 1) // 2 + outside > p.max_per_week:
-                model.add_row(x[of_m & np.isin(day, list(wdays))], 1.0, hi=p.max_per_week - outside)
+            outside = sum(fixed.get(wd, []).count(m) for wd in wdays)  # locks on block days included
+            opts = sorted(set().union(*(by_day[d] for d in m_days & wdays)))
+            if min(len(opts), _most_uses(m_days & wdays)) + outside > p.max_per_week:
+                model.add_row(x[opts], 1.0, hi=p.max_per_week - outside)
+
+
+def _most_uses(days: set[int]) -> int:
+    """How many of these days can hold one meal, once a day and never on consecutive days: ceil(n / 2) for
+    each run of n consecutive days (not for the n days as a whole: days 1, 3, 5, 7 can all hold it)."""
+    total, run, last = 0, 0, None
+    for d in sorted(days):
+        run = run + 1 if last is not None and d == last + 1 else 1
+        if run % 2 == 1:
+            total += 1
+        last = d
+    return total
 
 
 def fixed_locks(week: Week) -> dict[int, list[int]]:
