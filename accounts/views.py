@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from practice.selectors import sharings_of
+
 from .forms import DeleteAccountForm, SignUpForm
 from .personal_data import delete_account, personal_data_json
 
@@ -26,7 +28,8 @@ def signup(request):
 
 @login_required
 def account(request):
-    return render(request, "accounts/account.html", {"form": DeleteAccountForm(request.user)})
+    context = {"form": DeleteAccountForm(request.user), "sharings": sharings_of(request.user)}
+    return render(request, "accounts/account.html", context)
 
 
 @login_required

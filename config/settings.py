@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "workspace",
     "journal",
+    "practice",
 ]
 
 MIDDLEWARE = [
