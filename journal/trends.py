@@ -58,9 +58,11 @@ def period(weeks: int, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
 
 
 def rolling_mean(values, start: dt.date, end: dt.date):
-    """Daily series over [start, end] of the mean of the values dated in the 7 days up to each date."""
-    daily = values.reindex(pd.date_range(start, end, freq="D"))
-    return daily.rolling(WINDOW, min_periods=1).mean()
+    """Daily series over [start, end] of the mean of the values dated in the 7 days up to each date (`values`
+    may start up to 6 days before `start`, so that the first days' means see their whole week)."""
+    lead = pd.Timestamp(start) - pd.Timedelta(days=WINDOW - 1)
+    daily = values.reindex(pd.date_range(lead, end, freq="D"))
+    return daily.rolling(WINDOW, min_periods=1).mean().loc[pd.Timestamp(start):]
 
 
 def _series(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -150,12 +152,15 @@ def trends_view(journal: Journal, weeks: int, today: dt.date | None = None) -> d
         points = points[~points.index.duplicated(keep="last")]
         lab_series[name] = _json_list(points.reindex(days), 1)
 
-    nights = night_frame(journal, start, end)
+    lead = start - dt.timedelta(days=WINDOW - 1)  # the week before the period feeds its first rolling means
+    nights = night_frame(journal, lead, end)
     severity = rolling_mean(_series(nights, "severity"), start, end)
+    nights = nights[nights["date"] >= pd.Timestamp(start)]
     hours = _series(nights, "hours_slept").reindex(days)
 
-    eaten = eaten_frame(journal, start, end)
+    eaten = eaten_frame(journal, lead, end)
     rolled = rolling_mean(eaten.set_index("date")[list(RLS_NUTRIENTS)].astype("float64"), start, end) * 100
+    eaten = eaten[eaten["date"] >= pd.Timestamp(start)]
     shares = {code: rolled[code] for code in RLS_NUTRIENTS}
 
     night_rows = list(
