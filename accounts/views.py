@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from config.rate_limits import rate_limited
+from practice.selectors import sharings_of
 
 from .forms import DeleteAccountForm, SignUpForm
 from .personal_data import delete_account, personal_data_json
@@ -30,7 +31,8 @@ def signup(request):
 
 @login_required
 def account(request):
-    return render(request, "accounts/account.html", {"form": DeleteAccountForm(request.user)})
+    context = {"form": DeleteAccountForm(request.user), "sharings": sharings_of(request.user)}
+    return render(request, "accounts/account.html", context)
 
 
 @login_required

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "workspace",
     "journal",
+    "practice",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("dietitian/", include("workspace.urls")),
     path("journal/", include("journal.urls")),
+    path("", include("practice.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,25 +2,42 @@
 
 Views never filter journal entries by `owner` themselves. They ask `open_journal(viewer, person)` for a
 `Journal`, and the selectors and services take that `Journal` (and only a `Journal`): a page cannot reach
-someone's entries without passing through here. Today a journal is its owner's alone. The dietitian
-practice will extend `may_view` with consent (an active sharing), and only `may_view` changes; writing stays
-the owner's.
+someone's entries without passing through here. A journal is its owner's, and readable by whoever a
+registered consent rule lets in: the dietitian practice (`practice`, which sits above the journal and so cannot
+be imported from here) registers "the dietitian of an active sharing" at start-up with `allow_viewing_when`.
+Writing stays the owner's alone.
 
 Anyone who may not see a journal gets a 404, as if it did not exist (never a 403 that confirms it does).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+# Rules (viewer, person) -> bool that let someone other than the owner read; checked on every call, so a
+# consent withdrawn takes effect on the next request.
+_CONSENT_RULES: list[Callable] = []
+
+
+def allow_viewing_when(rule: Callable) -> Callable:
+    """Register a consent rule (read-only access for someone other than the owner); idempotent."""
+    if rule not in _CONSENT_RULES:
+        _CONSENT_RULES.append(rule)
+    return rule
+
 
 def may_view(viewer, person) -> bool:
     """May `viewer` read `person`'s journal (and their saved plans, for the journal's pages)?"""
-    return bool(viewer is not None and viewer.is_authenticated and person is not None and viewer.pk == person.pk)
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active or person is None:
+        return False
+    if viewer.pk == person.pk:
+        return True
+    return any(rule(viewer, person) for rule in _CONSENT_RULES)
 
 
 def may_write(viewer, person) -> bool:

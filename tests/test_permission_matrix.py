@@ -24,6 +24,8 @@ from nutrition.models import Food
 from planner.models import Meal, Plan, Profile
 from planner.profiles import parse_profile
 from planner.services import generate_plan
+from practice.models import ClientLink
+from practice.services import token_hash
 
 ROLES = ("anon", "owner", "other", "dietitian", "editor", "admin")
 LOGIN = "login"  # a redirect to the sign-in page
@@ -39,6 +41,9 @@ WORKSPACE_POST_ONLY = (LOGIN, 403, 403, 405, 403, 405)
 SAVE_DRAFT = (LOGIN, 404, 404, 404, 404, 404)  # saving needs an account, and the draft must be in your session
 NOT_YOUR_TICKET = (404,) * 6  # a queued plan's ticket works only in the session that made it (test_plan_queue.py)
 OWN_ENTRY = (LOGIN, 200, 404, 404, 404, 404)  # a journal entry (or the owner's plan in the journal): theirs alone
+# The owner shares with the dietitian (an active ClientLink); the admin is a dietitian with no such sharing.
+# Another dietitian's view of these is in test_another_dietitian_reaches_no_client_of_a_dietitian.
+CLIENTS_DIETITIAN = (LOGIN, 403, 403, 200, 403, 404)
 
 
 def draft_plan_key(w):
@@ -116,7 +121,16 @@ MATRIX: dict[str, tuple[callable, tuple]] = {
     "journal:summary": (lambda w: {}, SIGNED_IN),
     "journal:retest_ics": (lambda w: {}, OWN_ENTRY),  # only the owner's journal (an old low ferritin) has one due
     "journal:export": (lambda w: {"fmt": "csv"}, SIGNED_IN),
+    "practice:client_list": (lambda w: {}, WORKSPACE),
+    "practice:invite": (lambda w: {}, WORKSPACE),
+    "practice:invitation_withdraw": (lambda w: {"pk": w["invitation"].pk}, WORKSPACE_POST_ONLY),
+    "practice:client_detail": (lambda w: {"client": w["users"]["owner"].pk}, CLIENTS_DIETITIAN),
+    "practice:client_trends": (lambda w: {"client": w["users"]["owner"].pk}, CLIENTS_DIETITIAN),
+    "practice:note_add": (lambda w: {"client": w["users"]["owner"].pk}, WORKSPACE_POST_ONLY),
+    "practice:invitation": (lambda w: {"token": INVITATION_TOKEN}, PUBLIC),  # the page says who may accept
+    "practice:end_sharing": (lambda w: {"pk": w["link"].pk}, OWNER_POST_ONLY),
 }
+INVITATION_TOKEN = "matrix-invitation-token"
 
 
 def named_urls() -> list[str]:
@@ -177,7 +191,18 @@ def world(db):
     lab = LabResult.objects.create(
         owner=owner, date=today - datetime.timedelta(days=100), lab="ferritin", value=40, unit="ng/mL"
     )
+    in_two_weeks = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=14)
+    link = ClientLink.objects.create(
+        dietitian=users["dietitian"], client=owner, client_name="Owner", token_hash="0" * 64, state="active",
+        expires_at=in_two_weeks, accepted_at=datetime.datetime.now(datetime.UTC),
+    )
+    invitation = ClientLink.objects.create(
+        dietitian=users["dietitian"], client_name="Someone", token_hash=token_hash(INVITATION_TOKEN),
+        expires_at=in_two_weeks,
+    )
     return {
+        "link": link,
+        "invitation": invitation,
         "night": night,
         "lab": lab,
         "users": users,
@@ -244,3 +269,24 @@ def test_htmx_posts_without_the_csrf_token_are_refused(world):
     token = page.cookies["csrftoken"].value
     accepted = client.post(url, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
     assert accepted.status_code == 200
+
+
+def test_another_dietitian_reaches_no_client_of_a_dietitian(world):
+    """A second dietitian (and the admin, a dietitian by role with no sharing): 404 for the client's pages, the
+    notes and the invitation of the first dietitian, as if they did not exist."""
+    second = User.objects.create_user("second-dietitian", "s@example.org", "a-long-Passw0rd!")
+    second.groups.add(Group.objects.get(name="Dietitian"))
+    owner = world["users"]["owner"].pk
+    for user in (second, world["users"]["admin"]):
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        for name in ("practice:client_detail", "practice:client_trends"):
+            assert client.get(reverse(name, kwargs={"client": owner})).status_code == 404, (user, name)
+        assert client.post(reverse("practice:note_add", kwargs={"client": owner}), {"text": "x"}).status_code == 404
+        withdraw = reverse("practice:invitation_withdraw", kwargs={"pk": world["invitation"].pk})
+        assert client.post(withdraw).status_code == 404
+        assert client.post(reverse("practice:end_sharing", kwargs={"pk": world["link"].pk})).status_code == 404
+        assert "Owner" not in client.get(reverse("practice:client_list")).content.decode()
+    world["invitation"].refresh_from_db()
+    world["link"].refresh_from_db()
+    assert world["invitation"].state == "invited" and world["link"].state == "active"

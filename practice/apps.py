@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PracticeConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "practice"
+    verbose_name = "Dietitian practice"
+
+    def ready(self):
+        # The journal cannot import the practice (it sits below it), so the practice tells the journal's one
+        # access module about consent here.
+        from journal.access import allow_viewing_when
+
+        from .access import dietitian_of_active_link
+
+        allow_viewing_when(dietitian_of_active_link)
