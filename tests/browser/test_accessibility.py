@@ -21,6 +21,7 @@ from nutrition.models import Food
 from planner.models import Meal, Plan, Profile
 from planner.profiles import parse_profile
 from planner.services import generate_plan
+from practice import services as practice_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,6 +52,8 @@ PAGES = [
     ("password reset done", "anon", lambda w: reverse("accounts:password_reset_complete")),
     ("saved plans", "person", lambda w: reverse("planner:saved")),
     ("a saved plan", "person", lambda w: reverse("planner:detail", args=[w["plan"].pk])),
+    ("a recipe", "person", lambda w: reverse("planner:recipe", args=[w["plan"].pk, 1, 0])),
+    ("recipes open", "person", lambda w: reverse("planner:detail", args=[w["plan"].pk]) + "?recipes=open"),
     ("shopping list", "person", lambda w: reverse("planner:shopping", args=[w["plan"].pk])),
     ("save a plan", "person", lambda w: reverse("planner:save", args=[w["plan"].pk])),
     ("account", "person", lambda w: reverse("accounts:account")),
@@ -62,6 +65,7 @@ PAGES = [
     ("journal a plan's day", "person", lambda w: reverse("journal:day", args=[w["plan"].pk, 1])),
     ("journal trends", "person", lambda w: reverse("journal:trends") + "?weeks=12"),
     ("journal summary", "person", lambda w: reverse("journal:summary")),
+    ("an invitation", "anon", lambda w: reverse("practice:invitation", args=[w["invitation_token"]])),
     ("workspace", "dietitian", lambda w: reverse("workspace:home")),
     ("workspace foods", "dietitian", lambda w: reverse("workspace:food_list")),
     ("workspace food", "dietitian", lambda w: reverse("workspace:food_edit", args=[w["food"].pk])),
@@ -73,6 +77,10 @@ PAGES = [
     ("workspace review", "dietitian", lambda w: reverse("workspace:review")),
     ("workspace imports", "dietitian", lambda w: reverse("workspace:import_list")),
     ("workspace import foods", "dietitian", lambda w: reverse("workspace:import_foods")),
+    ("clients", "dietitian", lambda w: reverse("practice:client_list")),
+    ("invite a client", "dietitian", lambda w: reverse("practice:invite")),
+    ("a client", "dietitian", lambda w: reverse("practice:client_detail", args=[w["person"].pk])),
+    ("a client's trends", "dietitian", lambda w: reverse("practice:client_trends", args=[w["person"].pk])),
 ]
 
 
@@ -88,6 +96,10 @@ def world(live_server):
     )
     Profile.objects.create(owner=person, name="Me", age=35, sex="female", weight_kg=62, height_cm=165)
     call_command("demo_journal", "pat", weeks=6, verbosity=0)  # labs, nights and eaten marks for the journal pages
+    # pat shares with dana (accepted invitation); a second invitation waits for someone to open it
+    _, accepted = practice_services.invite(dietitian, "Pat")
+    practice_services.accept(accepted, person)
+    _, invitation_token = practice_services.invite(dietitian, "Sam")
     anon = Client()
     draft = anon.post(reverse("planner:form"), {**PROFILE, "activity": "low", "life_stage": "none"})
     assert draft.status_code == 302, draft.content.decode()[:2000]
@@ -100,6 +112,8 @@ def world(live_server):
         "meal": Meal.objects.active().order_by("pk").first(),
         "article": Article.objects.published().first(),
         "plan": plan,
+        "person": person,
+        "invitation_token": invitation_token,
         "draft": draft["Location"],
         "form_errors": reverse("planner:form"),
         "cookies": {
