@@ -11,3 +11,9 @@ class SignUpForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name", max_length=100, help_text="What it is for, e.g. “my phone” or “spreadsheet script”."
+    )
