@@ -6,14 +6,14 @@ from typing import Annotated
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from nutrition import selectors
 from nutrition.models import Food, FoodGroup, Nutrient
 
 from .auth import ANYONE
 from .errors import FieldError
-from .schemas import MAX_PAGE_SIZE, Error, FoodDiet, FoodOut, FoodPage, NutrientOut, RichIn
+from .schemas import MAX_ID, MAX_PAGE_SIZE, TEXT, Error, FoodDiet, FoodOut, FoodPage, NutrientOut, RichIn
 
 router = Router(tags=["foods"], auth=ANYONE)
 RICH_IN = (
@@ -42,8 +42,8 @@ def _summary(food: Food) -> dict:
 @router.get("foods", response={200: FoodPage, 422: Error}, summary="Search foods")
 def list_foods(
     request,
-    q: Annotated[str, Query(max_length=100, description="Words in the food's name.")] = "",
-    group: Annotated[str, Query(max_length=32, description="A food group code.")] = "",
+    q: Annotated[str, Query(max_length=100, pattern=TEXT, description="Words in the food's name.")] = "",
+    group: Annotated[str, Query(max_length=32, pattern=TEXT, description="A food group code.")] = "",
     diet: Annotated[FoodDiet | None, Query(description="Only foods that suit this diet.")] = None,
     rich_in: Annotated[RichIn | None, Query(description=RICH_IN)] = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
@@ -64,7 +64,7 @@ def list_foods(
 
 
 @router.get("foods/{food_id}", response={200: FoodOut, 404: Error}, summary="One food, per 100 g")
-def get_food(request, food_id: int):
+def get_food(request, food_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     try:
         food = selectors.food_detail(food_id)
     except Food.DoesNotExist:

@@ -8,7 +8,7 @@ from typing import Annotated
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from config.rate_limits import retry_after
 from planner import plan_store, plan_tickets
@@ -20,7 +20,10 @@ from .auth import ANYONE, SIGNED_IN
 from .errors import FieldError, RateLimited
 from .foods import page_of
 from .schemas import (
+    MAX_ID,
     MAX_PAGE_SIZE,
+    TEXT,
+    TICKET,
     Error,
     LockIn,
     MealRef,
@@ -35,8 +38,10 @@ from .schemas import (
 )
 
 router = Router(tags=["plans"])
+PlanId = Annotated[int, Path(ge=1, le=MAX_ID)]
 SAVE_AS = "Also save the plan under this name (needs an account)."
-LIMITED = {401: Error, 404: Error, 413: Error, 422: Error, 429: Error}
+LIMITED = {400: Error, 401: Error, 404: Error, 413: Error, 422: Error, 429: Error}
+CHANGE = {400: Error, 401: Error, 404: Error, 413: Error, 422: Error}
 
 
 def _limit(request, group: str, rate: str) -> None:
@@ -50,7 +55,8 @@ def _profile_data(profile) -> dict:
     return parse_profile(profile.model_dump(exclude_unset=True)).to_dict()
 
 
-@router.post("targets", response={200: dict[str, TargetOut], 401: Error, 413: Error, 422: Error}, auth=ANYONE,
+@router.post("targets", response={200: dict[str, TargetOut], 400: Error, 401: Error, 413: Error, 422: Error},
+             auth=ANYONE,
              summary="Daily targets for a profile, with the reason for each")
 def compute_targets(request, profile: ProfileIn):
     targets = daily_targets(parse_profile(profile.model_dump(exclude_unset=True)))
@@ -76,7 +82,7 @@ def create_plan(
     request,
     profile: ProfileIn,
     seed: Annotated[int, Query(ge=0, le=1_000_000, description="Same seed, same plan.")] = 0,
-    save_as: Annotated[str | None, Query(min_length=1, max_length=120, description=SAVE_AS)] = None,
+    save_as: Annotated[str | None, Query(min_length=1, max_length=120, pattern=TEXT, description=SAVE_AS)] = None,
 ):
     if save_as is not None and not request.auth.signed_in:
         raise FieldError(401, "save_as", "save_as: saving a plan needs an account (a token or a session).")
@@ -92,14 +98,14 @@ def create_plan(
 
 @router.get("plans/tickets/{ticket}", response={200: TicketState, 404: Error}, auth=ANYONE,
             summary="A queued plan: waiting, done (with the plan), failed or missing")
-def plan_ticket(request, ticket: str):
+def plan_ticket(request, ticket: Annotated[str, Path(pattern=TICKET)]):
     state = plan_tickets.client_state(ticket, request.auth.user)
     if state is None:
         raise Http404
     return {"status": state.status, "plan": state.document, "saved_plan_id": state.plan.pk if state.plan else None}
 
 
-def _owned(request, plan_id: int) -> Plan:
+def _owned(request, plan_id: PlanId) -> Plan:
     plan = Plan.objects.owned_by(request.auth.user).filter(pk=plan_id).first()
     if plan is None:
         raise Http404
@@ -128,13 +134,13 @@ def list_plans(
 
 @router.get("plans/{plan_id}", response={200: SavedPlan, 401: Error, 404: Error}, auth=SIGNED_IN,
             summary="One of your saved plans")
-def get_plan(request, plan_id: int):
+def get_plan(request, plan_id: PlanId):
     return _saved(_owned(request, plan_id))
 
 
-@router.patch("plans/{plan_id}", response={200: SavedPlan, 401: Error, 404: Error, 413: Error, 422: Error},
+@router.patch("plans/{plan_id}", response={200: SavedPlan, **CHANGE},
               auth=SIGNED_IN, summary="Rename one of your saved plans")
-def rename_plan(request, plan_id: int, change: PlanRename):
+def rename_plan(request, plan_id: PlanId, change: PlanRename):
     record = plan_store.saved_record(_owned(request, plan_id))
     record.name = change.name.strip() or record.name
     return _saved(plan_store.save_record(record))
@@ -142,23 +148,23 @@ def rename_plan(request, plan_id: int, change: PlanRename):
 
 @router.delete("plans/{plan_id}", response={204: None, 401: Error, 404: Error}, auth=SIGNED_IN,
                summary="Delete one of your saved plans")
-def delete_plan(request, plan_id: int):
+def delete_plan(request, plan_id: PlanId):
     _owned(request, plan_id).delete()
     return 204, None
 
 
 @router.post("plans/{plan_id}/swap", response={200: SavedPlan, **LIMITED}, auth=SIGNED_IN,
              summary="Swap one meal for the best alternative, keeping the others")
-def swap_meal(request, plan_id: int, meal: MealRef):
+def swap_meal(request, plan_id: PlanId, meal: MealRef):
     record = plan_store.saved_record(_owned(request, plan_id))
     _limit(request, "api-swaps", settings.API_RATE_SWAPS)
     plan_store.swap(record, meal.day, meal.slot_index)
     return _saved(plan_store.save_record(record))
 
 
-@router.post("plans/{plan_id}/lock", response={200: SavedPlan, 401: Error, 404: Error, 413: Error, 422: Error},
+@router.post("plans/{plan_id}/lock", response={200: SavedPlan, **CHANGE},
              auth=SIGNED_IN, summary="Lock or unlock one meal (Regenerate keeps locked meals)")
-def lock_meal(request, plan_id: int, meal: LockIn):
+def lock_meal(request, plan_id: PlanId, meal: LockIn):
     record = plan_store.saved_record(_owned(request, plan_id))
     plan_store.lock(record, meal.day, meal.slot_index, meal.locked)
     return _saved(plan_store.save_record(record))

@@ -17,6 +17,9 @@ from nutrition.models import DIETS, RLS_NUTRIENTS
 from planner.profiles import FIELD_RULES
 
 MAX_PAGE_SIZE = 100
+MAX_ID = 2**63 - 1  # the database's integer: a larger id is a 422, not an overflow
+TEXT = r"^[^\x00]*$"  # no NUL character: PostgreSQL refuses it in text
+TICKET = r"^[0-9a-f-]{1,64}$"
 
 
 def _profile_field(name: str, rule: dict) -> tuple[Any, Any]:
@@ -185,7 +188,7 @@ class TicketState(Schema):
 
 class PlanRename(Schema):
     model_config = ConfigDict(extra="forbid")
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, pattern=TEXT)
 
 
 class MealRef(Schema):
