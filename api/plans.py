@@ -8,7 +8,7 @@ from typing import Annotated
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from config.rate_limits import retry_after
 from planner import plan_store, plan_tickets
@@ -90,10 +90,10 @@ def create_plan(
     _limit(request, "api-plans", settings.API_RATE_PLANS)
     started = plan_tickets.start_for_client(profile_data, seed=seed, user=request.auth.user, save_as=save_as)
     if started.ticket:
-        return 202, {"ticket": started.ticket, "url": reverse("api:v1:plan_ticket", args=[started.ticket])}
+        return Status(202, {"ticket": started.ticket, "url": reverse("api:v1:plan_ticket", args=[started.ticket])})
     if started.plan is not None:
-        return 201, _saved(started.plan)
-    return 200, started.document
+        return Status(201, _saved(started.plan))
+    return Status(200, started.document)
 
 
 @router.get("plans/tickets/{ticket}", response={200: TicketState, 404: Error}, auth=ANYONE,
@@ -150,7 +150,7 @@ def rename_plan(request, plan_id: PlanId, change: PlanRename):
                summary="Delete one of your saved plans")
 def delete_plan(request, plan_id: PlanId):
     _owned(request, plan_id).delete()
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("plans/{plan_id}/swap", response={200: SavedPlan, **LIMITED}, auth=SIGNED_IN,
