@@ -39,7 +39,7 @@ def _summary(food: Food) -> dict:
     }
 
 
-@router.get("foods", response={200: FoodPage, 422: Error}, summary="Search foods")
+@router.get("foods", response={200: FoodPage, 401: Error, 422: Error}, summary="Search foods")
 def list_foods(
     request,
     q: Annotated[str, Query(max_length=100, pattern=TEXT, description="Words in the food's name.")] = "",
@@ -63,7 +63,7 @@ def list_foods(
     }
 
 
-@router.get("foods/{food_id}", response={200: FoodOut, 404: Error}, summary="One food, per 100 g")
+@router.get("foods/{food_id}", response={200: FoodOut, 401: Error, 404: Error, 422: Error}, summary="One food")
 def get_food(request, food_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     try:
         food = selectors.food_detail(food_id)
@@ -84,7 +84,7 @@ def get_food(request, food_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
     }
 
 
-@router.get("nutrients", response=list[NutrientOut], summary="Every nutrient, with its unit and USDA numbers")
+@router.get("nutrients", response={200: list[NutrientOut], 401: Error}, summary="Every nutrient, its unit, USDA ids")
 def list_nutrients(request):
     return [
         {

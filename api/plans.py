@@ -40,8 +40,10 @@ from .schemas import (
 router = Router(tags=["plans"])
 PlanId = Annotated[int, Path(ge=1, le=MAX_ID)]
 SAVE_AS = "Also save the plan under this name (needs an account)."
-LIMITED = {400: Error, 401: Error, 404: Error, 413: Error, 422: Error, 429: Error}
-CHANGE = {400: Error, 401: Error, 404: Error, 413: Error, 422: Error}
+# Documented answers besides success: 400 (body not JSON), 401 (no or bad credentials), 403 (a session without its
+# CSRF token), 404, 413 (body too large), 422 (a field at fault), 429 (rate-limited).
+CHANGE = {400: Error, 401: Error, 403: Error, 404: Error, 413: Error, 422: Error}
+LIMITED = {**CHANGE, 429: Error}
 
 
 def _limit(request, group: str, rate: str) -> None:
@@ -96,7 +98,7 @@ def create_plan(
     return Status(200, started.document)
 
 
-@router.get("plans/tickets/{ticket}", response={200: TicketState, 404: Error}, auth=ANYONE,
+@router.get("plans/tickets/{ticket}", response={200: TicketState, 401: Error, 404: Error, 422: Error}, auth=ANYONE,
             summary="A queued plan: waiting, done (with the plan), failed or missing")
 def plan_ticket(request, ticket: Annotated[str, Path(pattern=TICKET)]):
     state = plan_tickets.client_state(ticket, request.auth.user)
@@ -132,7 +134,7 @@ def list_plans(
     }
 
 
-@router.get("plans/{plan_id}", response={200: SavedPlan, 401: Error, 404: Error}, auth=SIGNED_IN,
+@router.get("plans/{plan_id}", response={200: SavedPlan, 401: Error, 404: Error, 422: Error}, auth=SIGNED_IN,
             summary="One of your saved plans")
 def get_plan(request, plan_id: PlanId):
     return _saved(_owned(request, plan_id))
@@ -146,7 +148,7 @@ def rename_plan(request, plan_id: PlanId, change: PlanRename):
     return _saved(plan_store.save_record(record))
 
 
-@router.delete("plans/{plan_id}", response={204: None, 401: Error, 404: Error}, auth=SIGNED_IN,
+@router.delete("plans/{plan_id}", response={204: None, 401: Error, 403: Error, 404: Error, 422: Error}, auth=SIGNED_IN,
                summary="Delete one of your saved plans")
 def delete_plan(request, plan_id: PlanId):
     _owned(request, plan_id).delete()
