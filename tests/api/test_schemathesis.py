@@ -8,7 +8,9 @@ The schema is built at collection time from the NinjaAPI itself (no database nee
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -39,6 +41,13 @@ schema.location = "/api/v1/openapi.json"
 def _quick_and_unlimited(settings):
     settings.PLAN_TIME_LIMIT = 1.0  # plans of up to 14 days, each solved at most this long
     settings.API_RATE_PLANS = settings.API_RATE_SWAPS = "10000/m"  # the limits have their own tests
+    # The WSGI handler closes the database connection after each request; inside the test's transaction (on
+    # PostgreSQL) that would close it under the test. Django's own test client keeps it open the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
