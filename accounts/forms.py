@@ -38,3 +38,9 @@ class DeleteAccountForm(forms.Form):
         if self.cleaned_data.get("confirm", "").strip() != "DELETE":
             raise forms.ValidationError("Type DELETE to confirm: type the word DELETE in capitals.")
         return "DELETE"
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name", max_length=100, help_text="What it is for, e.g. “my phone” or “spreadsheet script”."
+    )

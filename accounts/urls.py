@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/data.json", views.account_data, name="account_data"),
     path("me/delete/", views.account_delete, name="account_delete"),
     path("login/", sign_in_form(auth_views.LoginView.as_view()), name="login"),
+    path("me/tokens/<int:pk>/revoke/", views.revoke_token, name="revoke_token"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

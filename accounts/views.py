@@ -1,5 +1,5 @@
-"""Sign-up, and the account page (download all your data, delete your account); sign in, sign out and password
-reset are Django's own auth views (see urls.py)."""
+"""Sign-up, and the account page (API tokens, sharing, download all your data, delete your account); sign in, sign
+out and password reset are Django's own auth views (see urls.py)."""
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
@@ -7,11 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from config.rate_limits import rate_limited
 from practice.selectors import sharings_of
 
-from .forms import DeleteAccountForm, SignUpForm
+from . import tokens
+from .forms import ApiTokenForm, DeleteAccountForm, SignUpForm
+from .models import ApiToken
 from .personal_data import delete_account, personal_data_json
 
 
@@ -29,10 +33,27 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
+def _account_page(request, *, token_form=None, delete_form=None, new_token=None, confirming=False):
+    context = {
+        "token_form": token_form or ApiTokenForm(),
+        "new_token": new_token,
+        "tokens": ApiToken.objects.owned_by(request.user),
+        "sharings": sharings_of(request.user),
+        "delete_form": delete_form or DeleteAccountForm(request.user),
+        "confirming": confirming,
+    }
+    return render(request, "accounts/account.html", context)
+
+
+@never_cache  # the page that shows a new token once must not be kept by any cache
 @login_required
 def account(request):
-    context = {"form": DeleteAccountForm(request.user), "sharings": sharings_of(request.user)}
-    return render(request, "accounts/account.html", context)
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, new_token = tokens.create_token(request.user, form.cleaned_data["name"])
+        messages.success(request, f"Token “{token.name}” created. Copy it now: it will not be shown again.")
+        return _account_page(request, new_token=new_token)
+    return _account_page(request, token_form=form)
 
 
 @login_required
@@ -51,4 +72,15 @@ def account_delete(request):
         delete_account(user)
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("home")
-    return render(request, "accounts/account.html", {"form": form, "confirming": True}, status=200)
+    return _account_page(request, delete_form=form, confirming=True)
+
+
+@login_required
+@require_POST
+def revoke_token(request, pk):
+    token = tokens.revoke(request.user, pk)
+    if token is None:
+        messages.error(request, "That token does not exist (it may have been revoked already).")
+    else:
+        messages.success(request, f"Token “{token.name}” revoked: it no longer works.")
+    return redirect("accounts:account")

@@ -103,3 +103,12 @@ def sign_in_form(view):
 def _count_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
     if request is not None:
         used_up(request, "sign-in-failures")
+
+
+def retry_after(request, group: str, rate: str, key: str) -> int | None:
+    """Count this request against `rate` (e.g. "10/m") for `key` in `group` (the API's limits, keyed by token, account
+    or address): the seconds to wait when it is over the limit, else None."""
+    usage = get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True)
+    if usage is None or not usage["should_limit"]:
+        return None
+    return max(1, int(usage["time_left"]))

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "workspace",
     "journal",
     "practice",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.json_errors.ApiErrorsMiddleware",  # /api/: bodies capped, every error as JSON
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -285,6 +287,12 @@ FDC_API_KEY = env.str("FDC_API_KEY", "DEMO_KEY")
 # Plan generation: a whole plan gets at most this many seconds of solver time; at the limit the best plan
 # found so far comes back with a note (never a hung worker).
 PLAN_TIME_LIMIT = env.float("PLAN_TIME_LIMIT", 8, validate=Range(min=0, min_inclusive=False))
+
+# The JSON API (/api/v1/): largest request body, and plans and swaps a token (or an address) may ask for
+# (django-ratelimit rates, counted in the default cache).
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(32 * 1024)))
+API_RATE_PLANS = os.environ.get("API_RATE_PLANS", "20/m")
+API_RATE_SWAPS = os.environ.get("API_RATE_SWAPS", "60/m")
 
 # USDA SR26 as the repository carries it (gzip; nutrition/data/usda-sr26/README.md): used by the curation command
 # and the tests that check every fixture value against the source. USDA_SR_DIR may point at an unpacked release instead.

@@ -15,6 +15,7 @@ urlpatterns = [
     path("journal/", include("journal.urls")),
     path("", include("practice.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]
 
 handler500 = "config.views.server_error"

@@ -14,6 +14,8 @@ from django.http import Http404
 from nutrition.selectors import READER_TARGETS
 
 from .models import Plan, Profile
+from .profiles import parse_profile
+from .services import swap_meal
 
 DRAFTS = "planner_drafts"
 MAX_DRAFTS = 5  # older drafts fall out of the session
@@ -32,6 +34,14 @@ class PlanRecord:
     def is_locked(self, day: int, slot_index: int) -> bool:
         return [day, slot_index] in self.locked
 
+    def day(self, day: int) -> dict | None:
+        """Day `day` (1-based) of the plan document, or None."""
+        return next((d for d in self.document.get("days", []) if d["day"] == day), None)
+
+    def has_meal(self, day: int, slot_index: int) -> bool:
+        found = self.day(day)
+        return found is not None and any(m["slot_index"] == slot_index for m in found["meals"])
+
     def locked_meals(self) -> dict[tuple[int, int], tuple[int, float]]:
         """The locked meals as the engine wants them: (day, slot_index) 0-based -> (meal_id, scale)."""
         locks = {}
@@ -40,6 +50,47 @@ class PlanRecord:
                 if self.is_locked(day["day"], meal["slot_index"]):
                     locks[(day["day"] - 1, meal["slot_index"])] = (meal["meal_id"], meal["scale"])
         return locks
+
+
+class NoSuchMeal(LookupError):
+    """The plan has no such day (`field` "day"), or no meal in that slot of it (`field` "slot_index")."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+def _check_meal(record: PlanRecord, day: int, slot_index: int | None) -> None:
+    if record.day(day) is None:
+        raise NoSuchMeal("day", f"this plan has no day {day}")
+    if slot_index is not None and not record.has_meal(day, slot_index):
+        raise NoSuchMeal("slot_index", f"day {day} of this plan has no meal in slot {slot_index}")
+
+
+def swap(record: PlanRecord, day: int, slot_index: int) -> PlanRecord:
+    """Replace one meal (day 1-based) with the best alternative, keeping every other meal; the next seed.
+
+    Changes `record` only; the caller stores it (`put_plan`, `save_record`). Raises `NoSuchMeal`.
+    """
+    _check_meal(record, day, slot_index)
+    profile = parse_profile(record.profile_data)
+    record.seed += 1
+    record.document = swap_meal(record.document, profile, day - 1, slot_index, seed=record.seed)
+    return record
+
+
+def lock(record: PlanRecord, day: int, slot_index: int, locked: bool | None = None) -> bool:
+    """Lock (`locked` True) or unlock (False) one meal, day 1-based; None toggles it. Returns whether it is locked.
+
+    Changes `record` only; the caller stores it. Raises `NoSuchMeal`.
+    """
+    _check_meal(record, day, slot_index)
+    now = not record.is_locked(day, slot_index) if locked is None else locked
+    if now and not record.is_locked(day, slot_index):
+        record.locked.append([day, slot_index])
+    elif not now and record.is_locked(day, slot_index):
+        record.locked.remove([day, slot_index])
+    return now
 
 
 def _remember_targets(session, document: dict) -> None:
@@ -67,16 +118,26 @@ def get_plan(request, key: str) -> PlanRecord:
     plan = Plan.objects.owned_by(request.user).filter(pk=int(key)).first()
     if plan is None:
         raise Http404
+    return saved_record(plan)
+
+
+def saved_record(plan: Plan) -> PlanRecord:
     return PlanRecord(str(plan.pk), plan.name, plan.profile_data, plan.document, plan.seed, plan.locked, plan)
+
+
+def save_record(record: PlanRecord) -> Plan:
+    """Write a saved plan's record back to its row (no session involved: the API uses this too)."""
+    plan = record.saved
+    plan.document, plan.locked, plan.seed, plan.name = record.document, record.locked, record.seed, record.name
+    plan.profile_data = record.profile_data  # the units it is shown in live there
+    plan.save()
+    return plan
 
 
 def put_plan(request, record: PlanRecord) -> None:
     _remember_targets(request.session, record.document)
     if record.saved is not None:
-        plan = record.saved
-        plan.document, plan.locked, plan.seed, plan.name = record.document, record.locked, record.seed, record.name
-        plan.profile_data = record.profile_data
-        plan.save()
+        save_record(record)
         return
     drafts = request.session.get(DRAFTS, {})
     drafts.pop(record.key, None)
@@ -98,18 +159,23 @@ def save_for_user(request, record: PlanRecord, name: str) -> Plan:
         record.saved.name = name
         record.saved.save(update_fields=["name", "updated_at"])
         return record.saved
-    plan = Plan.objects.create(
-        owner=request.user,
-        name=name,
-        profile_data=record.profile_data,
-        document=record.document,
-        locked=record.locked,
-        seed=record.seed,
-    )
+    plan = save_new(request.user, name, record.profile_data, record.document, seed=record.seed, locked=record.locked)
     drafts = request.session.get(DRAFTS, {})
     drafts.pop(record.key, None)
     request.session[DRAFTS] = drafts
     return plan
+
+
+def save_new(owner, name: str, profile_data: dict, document: dict, *, seed: int = 0, locked=None) -> Plan:
+    """A new saved plan for `owner` (the save page and the API)."""
+    return Plan.objects.create(
+        owner=owner,
+        name=name[: Plan._meta.get_field("name").max_length] or "My plan",
+        profile_data=profile_data,
+        document=document,
+        locked=locked or [],
+        seed=seed,
+    )
 
 
 def save_profile(user, name: str, profile_data: dict) -> Profile:

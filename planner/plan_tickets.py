@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from . import jobs, plan_store
+from .models import Plan
 from .plan_store import PlanRecord
 
 TICKETS = "planner_tickets"
@@ -88,3 +91,59 @@ def finish(request, ticket: str, document: dict) -> PlanRecord:
     tickets[ticket] = {**found, "plan": record.key}
     request.session[TICKETS] = tickets
     return record
+
+
+# Tickets for API clients, who may have no session: kept in the cache by ticket. A ticket made by a signed-in client
+# (token or session) is that person's only; one made anonymously is as private as its random id (a UUID4).
+CLIENT_TICKET = "plan-client-ticket:{}"
+CLIENT_TICKET_TTL = jobs.RESULT_TTL + jobs.QUEUED_TTL
+
+
+@dataclass(frozen=True)
+class ClientStarted:
+    ticket: str | None = None  # queued
+    document: dict | None = None  # generated here
+    plan: Plan | None = None  # generated here and saved (when asked to)
+
+
+@dataclass(frozen=True)
+class ClientState:
+    status: str  # jobs.WAITING, DONE, FAILED, MISSING or UNAVAILABLE
+    document: dict | None = None
+    plan: Plan | None = None
+
+
+def _owner_id(user) -> int | None:
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def start_for_client(profile_data: dict, *, seed: int = 0, user=None, save_as: str | None = None) -> ClientStarted:
+    """A plan for an API client: queued (a ticket) or generated now; saved for `user` as `save_as` when given."""
+    submitted = jobs.submit_plan(profile_data, seed=seed)
+    if submitted.ticket:
+        entry = {"owner": _owner_id(user), "save_as": save_as, "profile_data": profile_data, "seed": seed}
+        cache.set(CLIENT_TICKET.format(submitted.ticket), entry, CLIENT_TICKET_TTL)
+        return ClientStarted(ticket=submitted.ticket)
+    plan = None
+    if save_as is not None:
+        plan = plan_store.save_new(user, save_as, profile_data, submitted.document, seed=seed)
+    return ClientStarted(document=submitted.document, plan=plan)
+
+
+def client_state(ticket: str, user) -> ClientState | None:
+    """Where a client's queued plan is; None when the ticket is unknown, expired or someone else's."""
+    key = CLIENT_TICKET.format(ticket)
+    found = cache.get(key)
+    if found is None or (found["owner"] is not None and found["owner"] != _owner_id(user)):
+        return None
+    state = jobs.job_state(ticket)
+    if state.status != jobs.DONE:
+        return ClientState(state.status)
+    plan = None
+    if found["save_as"] is not None:
+        plan = Plan.objects.filter(pk=found.get("plan")).first() if found.get("plan") else None
+        if plan is None:  # stored once; the next poll finds it
+            name, profile_data = found["save_as"], found["profile_data"]
+            plan = plan_store.save_new(user, name, profile_data, state.document, seed=found["seed"])
+            cache.set(key, {**found, "plan": plan.pk}, CLIENT_TICKET_TTL)
+    return ClientState(jobs.DONE, state.document, plan)

@@ -22,8 +22,6 @@ from . import form_prefill, jobs, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
 from .forms import LAB_FIELDS, VALIDATED_FIELDS, PlanForm
 from .models import Plan, Preference, Profile
-from .profiles import parse_profile
-from .services import swap_meal
 
 EXPORT_TYPES = {
     "csv": ("text/csv; charset=utf-8", table_csv),
@@ -146,37 +144,34 @@ def plan_units(request, key):
     return redirect(back)
 
 
+def _changed_day(request, record, day):
+    plan_store.put_plan(request, record)
+    if request.htmx:
+        return render(request, "planner/plan.html#day", {"record": record, "day": plan_pages.one_day_view(record, day)})
+    return redirect(record_url(record))
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 @rate_limited("swap")
 def plan_swap(request, key, day, slot):
     record = _get_plan(request, key)
-    if plan_pages.find_day(record, day) is None:
-        raise Http404
-    profile = parse_profile(record.profile_data)
-    record.seed += 1
-    record.document = swap_meal(record.document, profile, day - 1, slot, seed=record.seed)
-    plan_store.put_plan(request, record)
-    if request.htmx:
-        return render(request, "planner/plan.html#day", {"record": record, "day": plan_pages.one_day_view(record, day)})
-    return redirect(record_url(record))
+    try:
+        plan_store.swap(record, day, slot)
+    except plan_store.NoSuchMeal:
+        raise Http404 from None
+    return _changed_day(request, record, day)
 
 
 @require_POST
 @vary_on_headers("HX-Request")
 def plan_lock(request, key, day, slot):
     record = _get_plan(request, key)
-    found = plan_pages.find_day(record, day)
-    if found is None or not any(m["slot_index"] == slot for m in found["meals"]):
-        raise Http404
-    if record.is_locked(day, slot):
-        record.locked.remove([day, slot])
-    else:
-        record.locked.append([day, slot])
-    plan_store.put_plan(request, record)
-    if request.htmx:
-        return render(request, "planner/plan.html#day", {"record": record, "day": plan_pages.one_day_view(record, day)})
-    return redirect(record_url(record))
+    try:
+        plan_store.lock(record, day, slot)
+    except plan_store.NoSuchMeal:
+        raise Http404 from None
+    return _changed_day(request, record, day)
 
 
 @require_POST

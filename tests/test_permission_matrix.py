@@ -44,6 +44,9 @@ OWN_ENTRY = (LOGIN, 200, 404, 404, 404, 404)  # a journal entry (or the owner's 
 # The owner shares with the dietitian (an active ClientLink); the admin is a dietitian with no such sharing.
 # Another dietitian's view of these is in test_another_dietitian_reaches_no_client_of_a_dietitian.
 CLIENTS_DIETITIAN = (LOGIN, 403, 403, 200, 403, 404)
+# The JSON API (tests/api/): 401 instead of a redirect to the sign-in page; others' saved plans are 404.
+API_SIGNED_IN = (401, 200, 200, 200, 200, 200)
+API_OWNER_ONLY = (401, 200, 404, 404, 404, 404)
 
 
 def draft_plan_key(w):
@@ -129,6 +132,22 @@ MATRIX: dict[str, tuple[callable, tuple]] = {
     "practice:note_add": (lambda w: {"client": w["users"]["owner"].pk}, WORKSPACE_POST_ONLY),
     "practice:invitation": (lambda w: {"token": INVITATION_TOKEN}, PUBLIC),  # the page says who may accept
     "practice:end_sharing": (lambda w: {"pk": w["link"].pk}, OWNER_POST_ONLY),
+    "accounts:revoke_token": (lambda w: {"pk": 1}, OWNER_POST_ONLY),
+    "api:docs": (lambda w: {}, PUBLIC),
+    "api:v1:api-root": (lambda w: {}, (404,) * 6),
+    "api:v1:openapi-json": (lambda w: {}, PUBLIC),
+    "api:v1:list_foods": (lambda w: {}, PUBLIC),
+    "api:v1:get_food": (lambda w: {"food_id": w["food"].pk}, PUBLIC),
+    "api:v1:list_nutrients": (lambda w: {}, PUBLIC),
+    "api:v1:compute_targets": (lambda w: {}, POST_ONLY),
+    "api:v1:create_plan": (lambda w: {}, API_SIGNED_IN),  # the same URL as list_plans: GET lists saved plans
+    "api:v1:list_plans": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:plan_ticket": (lambda w: {"ticket": "0123456789abcdef0123456789abcdef"}, NOT_YOUR_TICKET),
+    "api:v1:get_plan": (lambda w: {"plan_id": w["plan"].pk}, API_OWNER_ONLY),
+    "api:v1:rename_plan": (lambda w: {"plan_id": w["plan"].pk}, API_OWNER_ONLY),  # GET on the plan's URL
+    "api:v1:delete_plan": (lambda w: {"plan_id": w["plan"].pk}, API_OWNER_ONLY),
+    "api:v1:swap_meal": (lambda w: {"plan_id": w["plan"].pk}, POST_ONLY),
+    "api:v1:lock_meal": (lambda w: {"plan_id": w["plan"].pk}, POST_ONLY),
 }
 INVITATION_TOKEN = "matrix-invitation-token"
 
@@ -290,3 +309,24 @@ def test_another_dietitian_reaches_no_client_of_a_dietitian(world):
     world["invitation"].refresh_from_db()
     world["link"].refresh_from_db()
     assert world["invitation"].state == "invited" and world["link"].state == "active"
+
+
+def test_no_one_changes_another_persons_saved_plan_through_the_api(world):
+    """The API's unsafe routes on the owner's plan, as every other signed-in visitor (session, CSRF exempt here)."""
+    pk = world["plan"].pk
+    before = Plan.objects.get(pk=pk)
+    calls = (
+        ("patch", f"/api/v1/plans/{pk}", {"name": "Mine now"}),
+        ("delete", f"/api/v1/plans/{pk}", None),
+        ("post", f"/api/v1/plans/{pk}/swap", {"day": 1, "slot_index": 0}),
+        ("post", f"/api/v1/plans/{pk}/lock", {"day": 1, "slot_index": 0}),
+    )
+    for role in ROLES:
+        if role == "owner":
+            continue
+        client = client_for(world, role)
+        for method, url, body in calls:
+            response = getattr(client, method)(url, body, content_type="application/json")
+            assert response.status_code == (401 if role == "anon" else 404), (role, method, url)
+    after = Plan.objects.get(pk=pk)
+    assert (after.name, after.document, after.locked) == (before.name, before.document, before.locked)

@@ -1,0 +1,172 @@
+"""POST targets and plans, queued plans' tickets, and the signed-in owner's saved plans (list, read, rename,
+delete, swap a meal, lock a meal): the planner's own functions, as JSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.conf import settings
+from django.http import Http404
+from django.urls import reverse
+from ninja import Path, Query, Router, Status
+
+from config.rate_limits import retry_after
+from planner import plan_store, plan_tickets
+from planner.models import Plan
+from planner.profiles import parse_profile
+from planner.targets import daily_targets
+
+from .auth import ANYONE, SIGNED_IN
+from .errors import FieldError, RateLimited
+from .foods import page_of
+from .schemas import (
+    MAX_ID,
+    MAX_PAGE_SIZE,
+    TEXT,
+    TICKET,
+    Error,
+    LockIn,
+    MealRef,
+    PlanDocument,
+    PlanRename,
+    ProfileIn,
+    SavedPlan,
+    SavedPlanPage,
+    TargetOut,
+    Ticket,
+    TicketState,
+)
+
+router = Router(tags=["plans"])
+PlanId = Annotated[int, Path(ge=1, le=MAX_ID)]
+SAVE_AS = "Also save the plan under this name (needs an account)."
+# Documented answers besides success: 400 (body not JSON), 401 (no or bad credentials), 403 (a session without its
+# CSRF token), 404, 413 (body too large), 422 (a field at fault), 429 (rate-limited).
+CHANGE = {400: Error, 401: Error, 403: Error, 404: Error, 413: Error, 422: Error}
+LIMITED = {**CHANGE, 429: Error}
+
+
+def _limit(request, group: str, rate: str) -> None:
+    wait = retry_after(request, group, rate, request.auth.limit_key)
+    if wait is not None:
+        raise RateLimited(wait)
+
+
+def _profile_data(profile) -> dict:
+    """The checked profile as generate_plan's dict (parse_profile decides; the schema only describes)."""
+    return parse_profile(profile.model_dump(exclude_unset=True)).to_dict()
+
+
+@router.post("targets", response={200: dict[str, TargetOut], 400: Error, 401: Error, 413: Error, 422: Error},
+             auth=ANYONE,
+             summary="Daily targets for a profile, with the reason for each")
+def compute_targets(request, profile: ProfileIn):
+    targets = daily_targets(parse_profile(profile.model_dump(exclude_unset=True)))
+    return {code: {"name": t.name, **t.as_dict()} for code, t in targets.items()}
+
+
+def _saved(plan: Plan) -> dict:
+    return {
+        "id": plan.pk,
+        "name": plan.name,
+        "created_at": plan.created_at,
+        "updated_at": plan.updated_at,
+        "seed": plan.seed,
+        "locked": plan.locked,
+        "profile": plan.profile_data,
+        "document": plan.document,
+    }
+
+
+@router.post("plans", response={200: PlanDocument, 201: SavedPlan, 202: Ticket, **LIMITED}, auth=ANYONE,
+             summary="A meal plan for a profile (202 and a ticket when plans are queued)")
+def create_plan(
+    request,
+    profile: ProfileIn,
+    seed: Annotated[int, Query(ge=0, le=1_000_000, description="Same seed, same plan.")] = 0,
+    save_as: Annotated[str | None, Query(min_length=1, max_length=120, pattern=TEXT, description=SAVE_AS)] = None,
+):
+    if save_as is not None and not request.auth.signed_in:
+        raise FieldError(401, "save_as", "save_as: saving a plan needs an account (a token or a session).")
+    profile_data = _profile_data(profile)
+    _limit(request, "api-plans", settings.API_RATE_PLANS)
+    started = plan_tickets.start_for_client(profile_data, seed=seed, user=request.auth.user, save_as=save_as)
+    if started.ticket:
+        return Status(202, {"ticket": started.ticket, "url": reverse("api:v1:plan_ticket", args=[started.ticket])})
+    if started.plan is not None:
+        return Status(201, _saved(started.plan))
+    return Status(200, started.document)
+
+
+@router.get("plans/tickets/{ticket}", response={200: TicketState, 401: Error, 404: Error, 422: Error}, auth=ANYONE,
+            summary="A queued plan: waiting, done (with the plan), failed or missing")
+def plan_ticket(request, ticket: Annotated[str, Path(pattern=TICKET)]):
+    state = plan_tickets.client_state(ticket, request.auth.user)
+    if state is None:
+        raise Http404
+    return {"status": state.status, "plan": state.document, "saved_plan_id": state.plan.pk if state.plan else None}
+
+
+def _owned(request, plan_id: PlanId) -> Plan:
+    plan = Plan.objects.owned_by(request.auth.user).filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@router.get("plans", response={200: SavedPlanPage, 401: Error, 422: Error}, auth=SIGNED_IN,
+            summary="Your saved plans, newest first")
+def list_plans(
+    request,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
+):
+    plans = Plan.objects.owned_by(request.auth.user).only("pk", "name", "created_at", "updated_at")
+    found, paginator = page_of(plans, page, page_size)
+    return {
+        "count": paginator.count,
+        "page": page,
+        "page_size": page_size,
+        "pages": paginator.num_pages,
+        "results": [
+            {"id": p.pk, "name": p.name, "created_at": p.created_at, "updated_at": p.updated_at} for p in found
+        ],
+    }
+
+
+@router.get("plans/{plan_id}", response={200: SavedPlan, 401: Error, 404: Error, 422: Error}, auth=SIGNED_IN,
+            summary="One of your saved plans")
+def get_plan(request, plan_id: PlanId):
+    return _saved(_owned(request, plan_id))
+
+
+@router.patch("plans/{plan_id}", response={200: SavedPlan, **CHANGE},
+              auth=SIGNED_IN, summary="Rename one of your saved plans")
+def rename_plan(request, plan_id: PlanId, change: PlanRename):
+    record = plan_store.saved_record(_owned(request, plan_id))
+    record.name = change.name.strip() or record.name
+    return _saved(plan_store.save_record(record))
+
+
+@router.delete("plans/{plan_id}", response={204: None, 401: Error, 403: Error, 404: Error, 422: Error}, auth=SIGNED_IN,
+               summary="Delete one of your saved plans")
+def delete_plan(request, plan_id: PlanId):
+    _owned(request, plan_id).delete()
+    return Status(204, None)
+
+
+@router.post("plans/{plan_id}/swap", response={200: SavedPlan, **LIMITED}, auth=SIGNED_IN,
+             summary="Swap one meal for the best alternative, keeping the others")
+def swap_meal(request, plan_id: PlanId, meal: MealRef):
+    record = plan_store.saved_record(_owned(request, plan_id))
+    _limit(request, "api-swaps", settings.API_RATE_SWAPS)
+    plan_store.swap(record, meal.day, meal.slot_index)
+    return _saved(plan_store.save_record(record))
+
+
+@router.post("plans/{plan_id}/lock", response={200: SavedPlan, **CHANGE},
+             auth=SIGNED_IN, summary="Lock or unlock one meal (Regenerate keeps locked meals)")
+def lock_meal(request, plan_id: PlanId, meal: LockIn):
+    record = plan_store.saved_record(_owned(request, plan_id))
+    plan_store.lock(record, meal.day, meal.slot_index, meal.locked)
+    return _saved(plan_store.save_record(record))

@@ -1,0 +1,57 @@
+"""Schemathesis: property-based requests generated from our own OpenAPI document, sent to the whole Django app (its
+WSGI handler, every middleware included) with the owner's token. Every operation (one test each); for each, a bounded
+number of examples (valid and invalid), each answer checked: never a 5xx, a documented status, a documented content
+type and headers, and a body that matches the documented schema. Derandomized, so CI runs are repeatable.
+
+The schema is built at collection time from the NinjaAPI itself (no database needed), the same document that
+/api/v1/openapi.json serves (checked in test_api_errors.py)."""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from api.v1 import api
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+EXAMPLES = 15  # per operation
+
+schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/"))
+schema.app = get_wsgi_application()
+schema.location = "/api/v1/openapi.json"
+
+
+@pytest.fixture(autouse=True)
+def _quick_and_unlimited(settings):
+    settings.PLAN_TIME_LIMIT = 1.0  # plans of up to 14 days, each solved at most this long
+    settings.API_RATE_PLANS = settings.API_RATE_SWAPS = "10000/m"  # the limits have their own tests
+    # The WSGI handler closes the database connection after each request; inside the test's transaction (on
+    # PostgreSQL) that would close it under the test. Django's own test client keeps it open the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@hypothesis_settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_every_operation_keeps_to_its_documented_schema(case, people):
+    case.call_and_validate(headers={"Authorization": f"Bearer {people['owner_token']}"}, checks=CHECKS)
