@@ -160,6 +160,10 @@ def test_every_page_has_no_serious_or_critical_wcag_violation(browser, live_serv
             if name == "plan form with errors":
                 page.get_by_role("button", name="Generate plan").click()
                 page.wait_for_load_state()
+                # The errors come back by htmx; the "Building your plan" indicator then fades out over 200 ms, and
+                # half-faded text would be judged for contrast. Judge the page once it has settled.
+                page.wait_for_function("!document.querySelector('.htmx-request')")
+                page.wait_for_timeout(400)
             if problems := violations(page):
                 found[f"{name} ({url(world)})"] = problems
         context.close()
