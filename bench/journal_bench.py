@@ -44,6 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     setup_test_environment()
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # as `make run` does: without REDIS_URL the caches are tables
     call_command("load_reference_data", verbosity=0)
     person = get_user_model().objects.create_user("bench", password="a-long-Passw0rd!")
     made = fill_demo_journal(open_journal(person, write=True), args.weeks)
