@@ -10,7 +10,8 @@ compares the two):
   leaves out take their defaults, as with loaddata); rows the fixtures do not hold are left alone;
 - values are stored as written, as loaddata's raw saves store them: no `auto_now`, no custom `save()`;
 - a many-to-many field the fixture names is set to exactly its list;
-- no history rows (django-simple-history records none for loaddata's raw saves either) and no per-object signals:
+- `pre_save` is sent for each object with `raw=True`, as loaddata's raw save sends it (content renders its Markdown
+  there); no history rows (django-simple-history records none for loaddata's raw saves either) and no `post_save`:
   `reference_data_loaded` is sent once instead, for the process caches that loaddata's raw `post_save`s cleared.
 
 The models are found by their labels (`apps.get_model`), so `nutrition` imports no app above it.
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.db import connection, models, transaction
+from django.db.models import signals
 from django.dispatch import Signal
 
 # Sent once after a bulk load, inside its transaction: receivers drop what they hold of the reference data.
@@ -145,6 +147,8 @@ class _Loader:
                 updating.append(entry.obj)
             else:
                 creating.append(entry.obj)
+        for obj in (*creating, *updating):
+            signals.pre_save.send(sender=model, instance=obj, raw=True, using=connection.alias, update_fields=None)
         _create_raw(model, creating)
         _update_raw(model, updating, [f for f in model._meta.concrete_fields if not f.primary_key])
         for entry in entries.values():
