@@ -127,6 +127,20 @@ class PlanItem(Schema):
     source_id: str
 
 
+class Recipe(Schema):
+    servings: int
+    prep_minutes: int
+    cook_minutes: int
+    equipment: list[str] = []
+    steps: list[str]
+
+
+class PlannedSlot(Schema):
+    day: int = Field(description="1-based day of the plan.")
+    slot: str
+    frozen: bool | None = Field(None, description="For a leftover: kept frozen (2-3 days later) rather than chilled.")
+
+
 class PlanMeal(Schema):
     model_config = ConfigDict(extra="allow")
     slot: str
@@ -135,6 +149,11 @@ class PlanMeal(Schema):
     name: str
     scale: float
     items: list[PlanItem]
+    recipe: Recipe | None = None
+    portions: int | None = Field(None, description="Portions cooked: 2 for a dinner cooked for two, 0 for a leftover.")
+    leftover_of: PlannedSlot | None = Field(None, description="The dinner this meal is the second portion of.")
+    second_portion: PlannedSlot | None = Field(None, description="Where this dinner's second portion is eaten.")
+    same_as: PlannedSlot | None = Field(None, description="The same breakfast as on that day (same_breakfast).")
 
 
 class PlanDay(Schema):
@@ -143,6 +162,7 @@ class PlanDay(Schema):
     meals: list[PlanMeal]
     totals: dict[str, float]
     coverage: dict[str, int]
+    cooking_minutes: int | None = Field(None, description="Prep and cooking minutes of what is cooked that day.")
 
 
 class PlanDocument(Schema):
@@ -155,6 +175,7 @@ class PlanDocument(Schema):
     days: list[PlanDay]
     notes: list[str]
     solver: dict[str, Any]
+    cooking_sessions: int | None = Field(None, description="Meals cooked over the plan (leftovers not counted).")
 
 
 class SavedPlanSummary(Schema):
