@@ -92,12 +92,13 @@ def test_command_prints_the_warning_too(tmp_path):
     assert "iron_mg" in err.getvalue() and "10 times the highest in SR26" in err.getvalue()
 
 
-def mini_release(sr_dir: Path, tmp_path: Path, ndb: str, column: int, value: str) -> Path:
-    """An SR release of one food (copied from SR26) whose ABBREV field number `column` is `value`."""
+def mini_release(sr_bytes, tmp_path: Path, ndb: str, column: int, value: str) -> Path:
+    """An SR release of one food (copied from SR26, read with the `sr_bytes` fixture) whose ABBREV field number
+    `column` is `value`."""
     for name in ("FD_GROUP.txt",):
-        (tmp_path / name).write_bytes((sr_dir / name).read_bytes())
+        (tmp_path / name).write_bytes(sr_bytes(name))
     for name in ("FOOD_DES.txt", "WEIGHT.txt", "ABBREV.txt"):
-        lines = (sr_dir / name).read_bytes().decode("latin-1").split("\r\n")
+        lines = sr_bytes(name).decode("latin-1").split("\r\n")
         kept = [line for line in lines if line.startswith(f"~{ndb}~")]
         if name == "ABBREV.txt":
             fields = kept[0].split("^")
@@ -108,8 +109,8 @@ def mini_release(sr_dir: Path, tmp_path: Path, ndb: str, column: int, value: str
     return tmp_path
 
 
-def test_sr_release_with_an_impossible_value_changes_nothing(sr_dir, tmp_path):
-    release = mini_release(sr_dir, tmp_path, CURATED_NDB, 11, "1000000000")  # field 11: iron, mg
+def test_sr_release_with_an_impossible_value_changes_nothing(sr_bytes, tmp_path):
+    release = mini_release(sr_bytes, tmp_path, CURATED_NDB, 11, "1000000000")  # field 11: iron, mg
     before = snapshot()
     with pytest.raises(CommandError) as error:
         call_command("import_sr", str(release), verbosity=0)
@@ -118,8 +119,8 @@ def test_sr_release_with_an_impossible_value_changes_nothing(sr_dir, tmp_path):
     assert snapshot() == before
 
 
-def test_sr_release_with_a_value_far_beyond_sr26_imports_and_warns(sr_dir, tmp_path):
-    release = mini_release(sr_dir, tmp_path, CURATED_NDB, 11, "2000")
+def test_sr_release_with_a_value_far_beyond_sr26_imports_and_warns(sr_bytes, tmp_path):
+    release = mini_release(sr_bytes, tmp_path, CURATED_NDB, 11, "2000")
     err = io.StringIO()
     call_command("import_sr", str(release), verbosity=0, stdout=io.StringIO(), stderr=err)
     assert f"food usda-sr26 {CURATED_NDB} " in err.getvalue() and "iron_mg" in err.getvalue()

@@ -61,17 +61,17 @@ def test_a_food_changed_by_a_spreadsheet_import_flags_exactly_its_meals(signed_i
     assert set(listed_meals(signed_in)) == set(listed) - {one}
 
 
-def test_a_food_changed_by_an_sr_release_flags_exactly_its_meals(signed_in, sr_dir, tmp_path):
+def test_a_food_changed_by_an_sr_release_flags_exactly_its_meals(signed_in, sr_bytes, tmp_path):
     food = used_food(minimum_meals=1)
     iron = food.amounts_by_code()["iron_mg"]
-    call_command("import_sr", str(mini_release(sr_dir, tmp_path, food.source_id, 11, f"{iron + 1:.2f}")), verbosity=0)
+    call_command("import_sr", str(mini_release(sr_bytes, tmp_path, food.source_id, 11, f"{iron + 1:.2f}")), verbosity=0)
     assert set(listed_meals(signed_in)) == set(Meal.objects.filter(ingredients__food=food).distinct())
     assert signed_in.get(reverse("workspace:home")).context["review_meal_count"] == len(listed_meals(signed_in))
 
 
-def test_an_sr_release_that_changes_nothing_flags_nothing(signed_in, sr_dir, tmp_path):
+def test_an_sr_release_that_changes_nothing_flags_nothing(signed_in, sr_bytes, tmp_path):
     food = used_food(minimum_meals=1)
     call_command(
-        "import_sr", str(mini_release(sr_dir, tmp_path, food.source_id, 0, f"~{food.source_id}~")), verbosity=0
+        "import_sr", str(mini_release(sr_bytes, tmp_path, food.source_id, 0, f"~{food.source_id}~")), verbosity=0
     )
     assert listed_meals(signed_in) == {}
