@@ -31,6 +31,16 @@ def _fresh_page_cache_memory():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_meal_cache():
+    """The planner's process cache of meals survives a test's rollback too (a test that renames every food with a
+    queryset update leaves no newer stamp behind); each test starts without it."""
+    from planner.meal_options import clear_meal_cache
+
+    clear_meal_cache()
+    yield
+
+
 @pytest.fixture(scope="session")
 def sr_dir() -> Path:
     """The USDA SR26 files (settings.USDA_SR_DIR: the repository's gzip copies in nutrition/data/usda-sr26 unless
