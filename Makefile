@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test install install-test migrate fixtures chromium wrk lint bench worker clean
+.PHONY: run test install install-test migrate fixtures chromium wrk weasyprint-libs lint bench worker clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -21,14 +21,35 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed weasyprint-libs
+
+# WeasyPrint (the plan handouts' PDFs, practice/handouts.py) loads Pango, HarfBuzz and fontconfig at run time, and
+# the handout names the DejaVu fonts (real, embedded text); install them when missing, like Chromium (CI is root).
+WEASYPRINT_LIBS := libgobject-2.0.so.0 libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 \
+  libharfbuzz-subset.so.0 libfontconfig.so.1
+WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 \
+  fonts-dejavu-core
+LDCONFIG ?= $(shell command -v ldconfig || echo /sbin/ldconfig)
+weasyprint-libs:
+	@missing=""; \
+	for lib in $(WEASYPRINT_LIBS); do $(LDCONFIG) -p | grep -q "$$lib" || missing="$$missing $$lib"; done; \
+	[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing WeasyPrint's system libraries (missing:$$missing)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(WEASYPRINT_DEBS) >/dev/null; \
+	  else \
+	    echo "WeasyPrint's system libraries are missing ($$missing): run 'sudo apt-get install -y $(WEASYPRINT_DEBS)'"; \
+	    exit 1; \
+	  fi; \
+	fi
 
 # axe-core for the accessibility walk in tests/browser (package.json pins it; npm ci installs exactly the lock).
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install-test: $(VENV)/.installed-test node_modules/.installed
+install-test: $(VENV)/.installed-test node_modules/.installed weasyprint-libs
 
 migrate: install
 	$(PY) manage.py migrate --noinput

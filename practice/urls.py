@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import handout_views, views
 
 app_name = "practice"
 
@@ -13,4 +13,17 @@ urlpatterns = [
     path("dietitian/clients/<int:client>/notes/", views.note_add, name="note_add"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("accounts/me/sharing/<int:pk>/end/", views.end_sharing, name="end_sharing"),
+    # Handouts (practice/handout_views.py): the dietitian's, for a client's plan, and the owner's, for their own.
+    path(
+        "dietitian/clients/<int:client>/plans/<int:plan>/handout/",
+        handout_views.client_handout,
+        name="handout_client",
+    ),
+    path(
+        "dietitian/clients/<int:client>/plans/<int:plan>/handout.pdf",
+        handout_views.client_handout_pdf,
+        name="handout_client_pdf",
+    ),
+    path("handout/plan/<int:plan>/", handout_views.own_handout, name="handout"),
+    path("handout/plan/<int:plan>.pdf", handout_views.own_handout_pdf, name="handout_pdf"),
 ]

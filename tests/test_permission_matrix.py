@@ -132,6 +132,14 @@ MATRIX: dict[str, tuple[callable, tuple]] = {
     "practice:note_add": (lambda w: {"client": w["users"]["owner"].pk}, WORKSPACE_POST_ONLY),
     "practice:invitation": (lambda w: {"token": INVITATION_TOKEN}, PUBLIC),  # the page says who may accept
     "practice:end_sharing": (lambda w: {"pk": w["link"].pk}, OWNER_POST_ONLY),
+    # Handouts: the client's dietitian for the client's plan; the owner for their own plan (practice/handout_views.py)
+    "practice:handout_client": (lambda w: {"client": w["users"]["owner"].pk, "plan": w["plan"].pk}, CLIENTS_DIETITIAN),
+    "practice:handout_client_pdf": (
+        lambda w: {"client": w["users"]["owner"].pk, "plan": w["plan"].pk},
+        CLIENTS_DIETITIAN,
+    ),
+    "practice:handout": (lambda w: {"plan": w["plan"].pk}, OWN_ENTRY),
+    "practice:handout_pdf": (lambda w: {"plan": w["plan"].pk}, OWN_ENTRY),
     "accounts:revoke_token": (lambda w: {"pk": 1}, OWNER_POST_ONLY),
     "api:docs": (lambda w: {}, PUBLIC),
     "api:v1:api-root": (lambda w: {}, (404,) * 6),
@@ -301,6 +309,9 @@ def test_another_dietitian_reaches_no_client_of_a_dietitian(world):
         client.force_login(user)
         for name in ("practice:client_detail", "practice:client_trends"):
             assert client.get(reverse(name, kwargs={"client": owner})).status_code == 404, (user, name)
+        for name in ("practice:handout_client", "practice:handout_client_pdf"):
+            handout = reverse(name, kwargs={"client": owner, "plan": world["plan"].pk})
+            assert client.get(handout).status_code == 404, (user, name)
         assert client.post(reverse("practice:note_add", kwargs={"client": owner}), {"text": "x"}).status_code == 404
         withdraw = reverse("practice:invitation_withdraw", kwargs={"pk": world["invitation"].pk})
         assert client.post(withdraw).status_code == 404

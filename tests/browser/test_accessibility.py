@@ -65,6 +65,7 @@ PAGES = [
     ("journal a plan's day", "person", lambda w: reverse("journal:day", args=[w["plan"].pk, 1])),
     ("journal trends", "person", lambda w: reverse("journal:trends") + "?weeks=12"),
     ("journal summary", "person", lambda w: reverse("journal:summary")),
+    ("a plan's handout", "person", lambda w: reverse("practice:handout", args=[w["plan"].pk])),
     ("an invitation", "anon", lambda w: reverse("practice:invitation", args=[w["invitation_token"]])),
     ("workspace", "dietitian", lambda w: reverse("workspace:home")),
     ("workspace foods", "dietitian", lambda w: reverse("workspace:food_list")),
@@ -81,6 +82,11 @@ PAGES = [
     ("invite a client", "dietitian", lambda w: reverse("practice:invite")),
     ("a client", "dietitian", lambda w: reverse("practice:client_detail", args=[w["person"].pk])),
     ("a client's trends", "dietitian", lambda w: reverse("practice:client_trends", args=[w["person"].pk])),
+    (
+        "a client's plan handout",
+        "dietitian",
+        lambda w: reverse("practice:handout_client", args=[w["person"].pk, w["plan"].pk]),
+    ),
 ]
 
 
