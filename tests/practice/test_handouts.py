@@ -238,3 +238,26 @@ def test_ended_sharing_another_dietitian_and_another_clients_plan_get_404(people
     assert ended.status_code == 302
     assert dana.get(client_urls(people)).status_code == 404
     assert dana.get(client_urls(people, "_pdf")).status_code == 404
+
+
+def test_a_leftover_points_to_the_day_it_was_cooked_instead_of_repeating_the_recipe(people):
+    document = copy.deepcopy(week_document())
+    cooked = document["days"][0]["meals"][-1]
+    later = document["days"][1]["meals"][-1]
+    document["days"][1]["meals"][-1] = {
+        **copy.deepcopy(cooked), "slot": later["slot"], "slot_index": later["slot_index"], "portions": 0,
+        "leftover_of": {"day": 1, "slot": cooked["slot"], "frozen": False},
+    }
+    Plan.objects.filter(pk=people["plan"].pk).update(document=document)
+    response = as_user(people["dana"]).get(client_urls(people))
+    text = page_text(response)
+    assert f"Leftover from Monday's {cooked['slot']}" in text
+    assert "Method: as on day 1." in text
+    html = response.content.decode().replace("&#x27;", "'")
+    assert html.count(cooked["recipe"]["steps"][0]) == 1  # the steps print once, on the day it is cooked
+
+
+def test_the_client_page_links_to_each_plans_handout(people):
+    page = as_user(people["dana"]).get(reverse("practice:client_detail", kwargs={"client": people["maria"].pk}))
+    html = page.content.decode()
+    assert client_urls(people) in html and client_urls(people, "_pdf") in html
