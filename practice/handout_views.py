@@ -11,12 +11,14 @@ visitor the sign-in page.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from config.rate_limits import retry_after, too_many_requests
 from journal.access import open_journal
 from workspace.access import dietitian_required
 
@@ -51,7 +53,15 @@ def _own_context(request, plan):
     return context
 
 
-def _pdf(context) -> HttpResponse:
+# A PDF costs about 1.5 s of CPU (bench/handout_bench.py): a generous allowance per account, so that one account
+# cannot keep the app's workers busy. settings.RATE_LIMITS["handout-pdf"] overrides it.
+PDF_RATE = "30/10m"
+
+
+def _pdf(request, context) -> HttpResponse:
+    rate = getattr(settings, "RATE_LIMITS", {}).get("handout-pdf", PDF_RATE)
+    if wait := retry_after(request, "handout-pdf", rate, f"user:{request.user.pk}"):
+        return too_many_requests(request, wait)
     response = HttpResponse(handouts.handout_pdf(context), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{handouts.filename(context["plan"])}"'
     return response
@@ -66,7 +76,7 @@ def client_handout(request, client, plan):
 @dietitian_required
 @never_cache
 def client_handout_pdf(request, client, plan):
-    return _pdf(_client_context(request, client, plan))
+    return _pdf(request, _client_context(request, client, plan))
 
 
 @login_required
@@ -78,4 +88,4 @@ def own_handout(request, plan):
 @login_required
 @never_cache
 def own_handout_pdf(request, plan):
-    return _pdf(_own_context(request, plan))
+    return _pdf(request, _own_context(request, plan))

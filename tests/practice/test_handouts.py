@@ -261,3 +261,16 @@ def test_the_client_page_links_to_each_plans_handout(people):
     page = as_user(people["dana"]).get(reverse("practice:client_detail", kwargs={"client": people["maria"].pk}))
     html = page.content.decode()
     assert client_urls(people) in html and client_urls(people, "_pdf") in html
+
+
+def test_pdfs_are_rate_limited_per_account_after_the_access_check(people, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "handout-pdf": "1/h"}
+    other = UserFactory(username="other-dietitian")
+    other.groups.add(Group.objects.get(name="Dietitian"))
+    for _ in range(3):  # refused visitors are not counted, and get their 404
+        assert as_user(other).get(client_urls(people, "_pdf")).status_code == 404
+    dana = as_user(people["dana"])
+    assert dana.get(client_urls(people, "_pdf")).status_code == 200
+    again = dana.get(client_urls(people, "_pdf"))
+    assert again.status_code == 429 and int(again["Retry-After"]) > 0
+    assert dana.get(client_urls(people)).status_code == 200  # the printable page is not limited
