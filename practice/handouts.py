@@ -14,6 +14,7 @@ through `practice.access.client_journal`); this module only takes the `Journal` 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from functools import cache
 from pathlib import Path
@@ -147,28 +148,27 @@ def handout_context(journal: Journal, plan: Plan, *, name: str, prepared_by: str
 _lock = threading.Lock()
 
 
-def _no_fetching(url: str, *args, **kwargs):
-    """The handout needs nothing from outside the HTML: no file, no network (a plan's name cannot fetch)."""
-    raise ValueError(f"handouts fetch nothing: {url}")
-
-
 @cache
 def _weasy():
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
 
+    # The handout needs nothing from outside its HTML: no file, no network, whatever a plan's text holds.
+    fetcher = URLFetcher(allowed_protocols=())
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # seven INFO lines a PDF otherwise
     fonts = FontConfiguration()
     path = finders.find(PDF_CSS) or str(Path(settings.STATIC_ROOT or ".") / PDF_CSS)
-    css = CSS(string=Path(path).read_text(encoding="utf-8"), font_config=fonts)
-    return HTML, css, fonts
+    css = CSS(string=Path(path).read_text(encoding="utf-8"), font_config=fonts, url_fetcher=fetcher)
+    return HTML, css, fonts, fetcher
 
 
 def handout_pdf(context: dict) -> bytes:
     """The handout as PDF bytes (the print template `practice/handout_pdf.html`, A4, fonts embedded)."""
-    html_class, css, fonts = _weasy()
+    html_class, css, fonts, fetcher = _weasy()
     html = render_to_string("practice/handout_pdf.html", context)
     with _lock:  # one FontConfiguration is shared: render one document at a time per process
-        document = html_class(string=html, url_fetcher=_no_fetching, base_url="/")
+        document = html_class(string=html, url_fetcher=fetcher, base_url="/")
         return document.write_pdf(stylesheets=[css], font_config=fonts)
 
 
