@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from config.rate_limits import rate_limited
+from planner.models import Plan
 from practice.selectors import sharings_of
 
 from . import tokens
@@ -39,6 +40,7 @@ def _account_page(request, *, token_form=None, delete_form=None, new_token=None,
         "new_token": new_token,
         "tokens": ApiToken.objects.owned_by(request.user),
         "sharings": sharings_of(request.user),
+        "plans": Plan.objects.owned_by(request.user).only("pk", "name", "updated_at"),  # their handouts
         "delete_form": delete_form or DeleteAccountForm(request.user),
         "confirming": confirming,
     }

@@ -274,3 +274,9 @@ def test_pdfs_are_rate_limited_per_account_after_the_access_check(people, settin
     again = dana.get(client_urls(people, "_pdf"))
     assert again.status_code == 429 and int(again["Retry-After"]) > 0
     assert dana.get(client_urls(people)).status_code == 200  # the printable page is not limited
+
+
+def test_the_account_page_lists_the_persons_own_plans_as_handouts_and_no_one_elses(people):
+    own = reverse("practice:handout", kwargs={"plan": people["plan"].pk})
+    assert own in as_user(people["maria"]).get(reverse("accounts:account")).content.decode()
+    assert own not in as_user(UserFactory(username="someone")).get(reverse("accounts:account")).content.decode()
