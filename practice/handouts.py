@@ -67,7 +67,9 @@ def _tips(record, labs: dict) -> dict:
     """The iron-absorption tips, unless the plan's labs or the journal's latest labs say iron must not go up."""
     profile = record.profile_data or {}
     values = {name: result.value for name, result in labs.items()}
-    journal_blocks = lab_rules.assess(values, age=profile.get("age"), sex=profile.get("sex")).blocks
+    journal_blocks = lab_rules.assess(
+        values, age=profile.get("age"), sex=profile.get("sex"), life_stage=profile.get("life_stage") or "none"
+    ).blocks
     blocked = {**_plan_blocks(profile), **journal_blocks}.get("iron")
     if blocked:
         return {"tips": [], "blocked": TIPS_BLOCKED.format(reason=blocked[0].upper() + blocked[1:].rstrip(".") + ".")}
@@ -135,7 +137,8 @@ def handout_context(journal: Journal, plan: Plan, *, name: str, prepared_by: str
         "focus_targets": view["focus_targets"],
         "notes": notes,
         "shopping": plan_pages.shopping_view(record),
-        "labs": lab_rows(labs.values(), journal.person, age=profile.get("age")),
+        # bands for the plan's age (a child's ferritin threshold differs); without one, the latest profile's
+        "labs": lab_rows(labs.values(), journal.person, age=profile["age"] if profile.get("age") is not None else ...),
         "draw_advice": DRAW_ADVICE,
         **_tips(record, labs),
         "disclaimer": DISCLAIMER,
