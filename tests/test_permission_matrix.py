@@ -19,7 +19,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from content.models import Article
-from journal.models import LabResult, Night
+from journal.access import open_journal
+from journal.models import LabResult, MealMark, Night
+from journal.services import mark_meal
 from nutrition.models import Food
 from planner.models import Meal, Plan, Profile
 from planner.profiles import parse_profile
@@ -148,6 +150,23 @@ MATRIX: dict[str, tuple[callable, tuple]] = {
     "api:v1:delete_plan": (lambda w: {"plan_id": w["plan"].pk}, API_OWNER_ONLY),
     "api:v1:swap_meal": (lambda w: {"plan_id": w["plan"].pk}, POST_ONLY),
     "api:v1:lock_meal": (lambda w: {"plan_id": w["plan"].pk}, POST_ONLY),
+    # The journal through the API: the caller's own journal only (the sharing dietitian reads it on the practice's
+    # pages, not here). A list and its POST share a URL, as an entry and its PATCH and DELETE do: GET answers.
+    "api:v1:list_labs": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:add_lab": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:get_lab": (lambda w: {"lab_id": w["lab"].pk}, API_OWNER_ONLY),
+    "api:v1:change_lab": (lambda w: {"lab_id": w["lab"].pk}, API_OWNER_ONLY),
+    "api:v1:delete_lab": (lambda w: {"lab_id": w["lab"].pk}, API_OWNER_ONLY),
+    "api:v1:list_nights": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:add_night": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:get_night": (lambda w: {"night_id": w["night"].pk}, API_OWNER_ONLY),
+    "api:v1:change_night": (lambda w: {"night_id": w["night"].pk}, API_OWNER_ONLY),
+    "api:v1:delete_night": (lambda w: {"night_id": w["night"].pk}, API_OWNER_ONLY),
+    "api:v1:list_marks": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:add_mark": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:get_mark": (lambda w: {"mark_id": w["mark"].pk}, API_OWNER_ONLY),
+    "api:v1:change_mark": (lambda w: {"mark_id": w["mark"].pk}, API_OWNER_ONLY),
+    "api:v1:delete_mark": (lambda w: {"mark_id": w["mark"].pk}, API_OWNER_ONLY),
 }
 INVITATION_TOKEN = "matrix-invitation-token"
 
@@ -210,6 +229,7 @@ def world(db):
     lab = LabResult.objects.create(
         owner=owner, date=today - datetime.timedelta(days=100), lab="ferritin", value=40, unit="ng/mL"
     )
+    mark = mark_meal(open_journal(owner, write=True), plan, 1, 0, today - datetime.timedelta(days=1), "eaten")
     in_two_weeks = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=14)
     link = ClientLink.objects.create(
         dietitian=users["dietitian"], client=owner, client_name="Owner", token_hash="0" * 64, state="active",
@@ -224,6 +244,7 @@ def world(db):
         "invitation": invitation,
         "night": night,
         "lab": lab,
+        "mark": mark,
         "users": users,
         "plan": plan,
         "profile": profile,
@@ -330,3 +351,30 @@ def test_no_one_changes_another_persons_saved_plan_through_the_api(world):
             assert response.status_code == (401 if role == "anon" else 404), (role, method, url)
     after = Plan.objects.get(pk=pk)
     assert (after.name, after.document, after.locked) == (before.name, before.document, before.locked)
+
+
+def test_no_one_reads_or_changes_another_persons_journal_through_the_api(world):
+    """The journal's API routes on the owner's entries, as every other visitor (the sharing dietitian included;
+    sessions are CSRF exempt here): 401 signed out, else 404, and nothing changes; their own lists are empty."""
+    entries = {"labs": world["lab"], "nights": world["night"], "eaten": world["mark"]}
+    changes = {"labs": {"note": "mine"}, "nights": {"severity": 0}, "eaten": {"status": "skipped"}}
+    plan = world["plan"].pk
+    before = {kind: type(e).objects.get(pk=e.pk).updated_at for kind, e in entries.items()}
+    for role in ROLES:
+        if role == "owner":
+            continue
+        client = client_for(world, role)
+        expected = 401 if role == "anon" else 404
+        for kind, entry in entries.items():
+            url = f"/api/v1/journal/{kind}/{entry.pk}"
+            for method, body in (("get", None), ("patch", changes[kind]), ("delete", None)):
+                response = getattr(client, method)(url, body, content_type="application/json")
+                assert response.status_code == expected, (role, method, url)
+            listed = client.get(f"/api/v1/journal/{kind}")
+            assert listed.status_code == (401 if role == "anon" else 200), (role, kind)
+            assert role == "anon" or listed.json()["count"] == 0, (role, kind)
+        mark = {"plan_id": plan, "day": 1, "slot_index": 1, "date": str(datetime.date.today()), "status": "eaten"}
+        refused = client.post("/api/v1/journal/eaten", mark, content_type="application/json")
+        assert refused.status_code == (401 if role == "anon" else 422), role  # not their plan
+    after = {kind: type(e).objects.get(pk=e.pk).updated_at for kind, e in entries.items()}
+    assert after == before and MealMark.objects.count() == 1
