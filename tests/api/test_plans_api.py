@@ -127,7 +127,7 @@ def test_lock_sets_unlocks_and_toggles_a_meal(owner, people):
 
 
 def test_plans_are_rate_limited_per_token_with_retry_after(settings, owner, other):
-    settings.API_RATE_PLANS = "1/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/m"}
     assert owner.post("plans", PROFILE).status_code == 200
     limited = owner.post("plans", PROFILE)
     assert limited.status_code == 429
@@ -136,7 +136,7 @@ def test_plans_are_rate_limited_per_token_with_retry_after(settings, owner, othe
 
 
 def test_swaps_are_rate_limited(settings, owner, people):
-    settings.API_RATE_SWAPS = "1/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-swaps": "1/m"}
     pk = people["plan"].pk
     assert owner.post(f"plans/{pk}/swap", {"day": 1, "slot_index": 1}).status_code == 200
     limited = owner.post(f"plans/{pk}/swap", {"day": 1, "slot_index": 1})
@@ -144,7 +144,7 @@ def test_swaps_are_rate_limited(settings, owner, people):
 
 
 def test_anonymous_plans_are_rate_limited_per_address(settings):
-    settings.API_RATE_PLANS = "1/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/m"}
     here, there = Api(client=_client("10.0.0.1")), Api(client=_client("10.0.0.2"))
     assert here.post("plans", PROFILE).status_code == 200
     assert here.post("plans", PROFILE).status_code == 429

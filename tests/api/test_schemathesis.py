@@ -41,7 +41,7 @@ schema.location = "/api/v1/openapi.json"
 @pytest.fixture(autouse=True)
 def _quick_and_unlimited(settings):
     settings.PLAN_TIME_LIMIT = 1.0  # plans of up to 14 days, each solved at most this long
-    settings.API_RATE_PLANS = settings.API_RATE_SWAPS = "10000/m"  # the limits have their own tests
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "10000/m", "api-swaps": "10000/m"}  # tested apart
     # The WSGI handler closes the database connection after each request; inside the test's transaction (on
     # PostgreSQL) that would close it under the test. Django's own test client keeps it open the same way.
     request_started.disconnect(close_old_connections)
