@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.access import open_journal
+from journal.forms import NightForm
 from journal.models import IronCourse
 from journal.reminders import retest_due
 from journal.services import mark_meal
@@ -69,6 +70,16 @@ def test_xlsx_has_a_sheet_per_kind(client, journal_with_everything):
     assert list(sheets) == ["lab", "night", "meal", "iron_course"]
     assert list(sheets["night"]["severity"]) == [3, 7]
     assert sheets["lab"]["note"][0].startswith("'=")
+
+
+def test_a_nights_columns_are_what_the_night_form_asks_in_its_order(client, journal_with_everything):
+    sheets = pd.read_excel(io.BytesIO(client.get(reverse("journal:export", args=["xlsx"])).content), sheet_name=None)
+    night = sheets["night"]
+    assert list(night.columns) == [*NightForm._meta.fields, "demo"] == [
+        "date", "severity", "hours_slept", "minutes_to_sleep", "times_woken", "onset", "caffeine", "alcohol",
+        "nicotine", "irls_total", "note", "demo",
+    ]
+    assert list(night["alcohol"]) == [False, True] and list(night["hours_slept"]) == [6.5, 6.5]
 
 
 def test_an_empty_journal_exports_headers_only_and_unknown_formats_are_404(client, person):
