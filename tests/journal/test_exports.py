@@ -137,5 +137,17 @@ def test_the_clinician_summary_holds_the_numbers_on_one_page(client, journal_wit
     nights = html.split('id="s-nights"')[1].split("</section>")[0]
     assert 'Mean RLS severity (0–10)</th><td class="num">5.0' in nights
     assert 'Nights with severity 7 or more</th><td class="num">1' in nights
-    assert 'Evenings with alcohol, per week</th><td class="num">0.2' in nights
+    assert 'Evenings with alcohol, per week logged</th><td class="num">1.0' in nights  # its nights are in 1 week
     assert "30 µg/L" in html and "data-print" in html and "<script>" not in html
+
+
+def test_evenings_per_week_count_only_the_weeks_with_nights_logged(client, person):
+    """Caffeine every evening of the two weeks logged in a 12-week period: 7 a week, not 14 spread over 12 weeks
+    (the 10 weeks without entries are unknown, not caffeine-free)."""
+    for n in range(14):  # the period's weeks end today: these are its last two
+        NightFactory(owner=person, date=days_ago(n), severity=4, caffeine=True, alcohol=n < 3)
+    html = client.get(reverse("journal:summary") + "?weeks=12").content.decode()
+    nights = html.split('id="s-nights"')[1].split("</section>")[0]
+    assert 'Weeks with nights logged</th><td class="num">2 of 12' in nights
+    assert 'Evenings with caffeine, per week logged</th><td class="num">7.0' in nights  # not 1.2
+    assert 'Evenings with alcohol, per week logged</th><td class="num">1.5' in nights
