@@ -215,6 +215,17 @@ def test_a_bad_mark_is_a_422_naming_the_field(owner, people, change, field):
     assert not MealMark.objects.exists()
 
 
+def test_a_mark_outlives_its_plan_and_can_then_be_read_and_deleted_but_not_changed(owner, journal_data, people):
+    pk = journal_data["mark"].pk
+    people["plan"].delete()
+    kept = owner.get(f"journal/eaten/{pk}").json()
+    assert kept["plan_id"] is None and kept["status"] == "eaten" and kept["items"]
+    refused = owner.patch(f"journal/eaten/{pk}", {"status": "skipped"})
+    assert refused.status_code == 422 and refused.json()["field"] == "plan_id"
+    assert MealMark.objects.get(pk=pk).status == "eaten"
+    assert owner.delete(f"journal/eaten/{pk}").status_code == 204
+
+
 def test_a_mark_on_another_persons_plan_is_refused(other, people):
     body = {"plan_id": people["plan"].pk, "day": 1, "slot_index": 0, "date": ago(1), "status": "eaten"}
     response = other.post("journal/eaten", body)
