@@ -18,7 +18,7 @@ from config import page_cache
 from config.rate_limits import rate_limited, too_many_requests, used_up, user_account
 from config.views import plans_busy
 
-from . import form_prefill, jobs, plan_pages, plan_store, plan_tickets
+from . import form_prefill, jobs, plan_labels, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
 from .forms import LAB_FIELDS, VALIDATED_FIELDS, PlanForm
 from .models import Plan, Preference, Profile
@@ -114,7 +114,8 @@ def _get_plan(request, key):
 def plan_detail(request, key):
     record = _get_plan(request, key)
     show_recipes = request.GET.get("recipes") == "open"
-    context = {"record": record, "show_recipes": show_recipes, **plan_pages.plan_view(record)}
+    label = plan_labels.labels_for(request.user, [record.saved.pk]).get(record.saved.pk) if record.saved else None
+    context = {"record": record, "show_recipes": show_recipes, "label": label, **plan_pages.plan_view(record)}
     return render(request, "planner/plan.html", context)
 
 
@@ -238,8 +239,12 @@ def plan_save(request, key):
 
 @login_required
 def saved(request):
+    plans = list(Plan.objects.owned_by(request.user).only("pk", "name", "updated_at"))
+    labels = plan_labels.labels_for(request.user, [plan.pk for plan in plans])
+    for plan in plans:
+        plan.label = labels.get(plan.pk)
     context = {
-        "plans": Plan.objects.owned_by(request.user).only("pk", "name", "updated_at"),
+        "plans": plans,
         "profiles": Profile.objects.owned_by(request.user),
     }
     return render(request, "planner/saved.html", context)

@@ -11,6 +11,13 @@ class PracticeConfig(AppConfig):
         # access module about consent here.
         from journal.access import allow_viewing_when
 
-        from .access import dietitian_of_active_link
+        from .access import dietitian_of_active_link, dietitians_active_clients
 
-        allow_viewing_when(dietitian_of_active_link)
+        allow_viewing_when(dietitian_of_active_link, bulk=dietitians_active_clients)
+
+        # "From your dietitian ..." with the message, on a published plan in the client's own plan pages.
+        from planner import plan_labels
+
+        from .client_plans import labels
+
+        plan_labels.register(labels)
