@@ -125,6 +125,12 @@ def test_a_dietitian_and_a_client_in_two_browsers(browser, live_server, screens)
     expect(diet.locator("#day-1 .meal").nth(0).locator("ul.marks")).to_contain_text("Eaten")
     expect(diet.get_by_text("1 on this plan so far")).to_be_visible()
     shoot(diet, screens, "client-plan-marks")
+    for part, locator in (
+        ("publish", "section:has(#publish-title)"),
+        ("day", "#day-1"),
+        ("log", "section:has(#changes-title)"),
+    ):
+        diet.locator(locator).screenshot(path=screens / f"practice-client-plan-{part}.png")
 
     # Pat ends the sharing; the dietitian's very next request is a 404.
     pat.goto("/accounts/me/")
