@@ -99,6 +99,7 @@ def lock(client_plan: ClientPlan, actor, day: int, slot_index: int) -> bool:
 def publish(client_plan: ClientPlan, actor, message: str) -> None:
     """The client sees the plan among theirs from now on, with `message`."""
     Plan.objects.filter(pk=client_plan.plan_id).update(owner=client_plan.client_id, updated_at=timezone.now())
+    client_plan.plan.owner_id = client_plan.client_id
     client_plan.state = ClientPlan.State.PUBLISHED
     client_plan.message = message.strip()[:MESSAGE_MAX]
     client_plan.published_at = timezone.now()
@@ -111,6 +112,7 @@ def publish(client_plan: ClientPlan, actor, message: str) -> None:
 def withdraw(client_plan: ClientPlan, actor) -> None:
     """The client no longer sees the plan (their journal keeps the meals they marked eaten)."""
     Plan.objects.filter(pk=client_plan.plan_id).update(owner=None)
+    client_plan.plan.owner_id = None
     client_plan.state = ClientPlan.State.WITHDRAWN
     client_plan.save(update_fields=["state"])
     log(client_plan, actor, PlanChange.Action.WITHDRAWN)
