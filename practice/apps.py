@@ -16,8 +16,10 @@ class PracticeConfig(AppConfig):
         allow_viewing_when(dietitian_of_active_link, bulk=dietitians_active_clients)
 
         # "From your dietitian ..." with the message, on a published plan in the client's own plan pages.
-        from planner import plan_labels
+        # ... and the client's own changes to it go into its log.
+        from planner import plan_changes, plan_labels
 
-        from .client_plans import labels
+        from .client_plans import labels, on_plan_changed
 
         plan_labels.register(labels)
+        plan_changes.register(on_plan_changed)

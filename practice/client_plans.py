@@ -14,6 +14,7 @@ from journal.access import Journal
 from journal.models import MealMark
 from planner import plan_store
 from planner.models import Plan
+from planner.plan_changes import meal_words
 from planner.plan_labels import PlanLabel
 from planner.profiles import parse_profile
 from planner.services import generate_plan
@@ -31,12 +32,6 @@ def log(client_plan: ClientPlan, actor, action: str, detail: str = "") -> PlanCh
     return PlanChange.objects.create(
         client_plan=client_plan, actor=actor, actor_name=person_name(actor), action=action, detail=detail[:300]
     )
-
-
-def _meal_name(record, day: int, slot_index: int) -> str:
-    found = record.day(day) or {"meals": []}
-    meal = next((m for m in found["meals"] if m["slot_index"] == slot_index), None)
-    return f"{meal['slot']} {meal['name']}" if meal else f"slot {slot_index}"
 
 
 def create(dietitian, client, profile_data: dict, name: str) -> ClientPlan:
@@ -72,16 +67,12 @@ def regenerate(client_plan: ClientPlan, actor) -> None:
 def swap(client_plan: ClientPlan, actor, day: int, slot_index: int) -> None:
     """Raises `plan_store.NoSuchMeal` for a day or slot the plan does not have."""
     record = record_of(client_plan)
-    before = _meal_name(record, day, slot_index)
+    before = meal_words(record, day, slot_index)
     plan_store.swap(record, day, slot_index)
     with transaction.atomic():
         plan_store.save_record(record)
-        log(
-            client_plan,
-            actor,
-            PlanChange.Action.SWAPPED,
-            f"Day {day}: {before} → {_meal_name(record, day, slot_index)}",
-        )
+        after = meal_words(record, day, slot_index).split(": ", 1)[-1]
+        log(client_plan, actor, PlanChange.Action.SWAPPED, f"{before} → {after}")
 
 
 def lock(client_plan: ClientPlan, actor, day: int, slot_index: int) -> bool:
@@ -91,7 +82,7 @@ def lock(client_plan: ClientPlan, actor, day: int, slot_index: int) -> bool:
     with transaction.atomic():
         plan_store.save_record(record)
         action = PlanChange.Action.LOCKED if locked else PlanChange.Action.UNLOCKED
-        log(client_plan, actor, action, f"Day {day}: {_meal_name(record, day, slot_index)}")
+        log(client_plan, actor, action, meal_words(record, day, slot_index))
     return locked
 
 
@@ -128,6 +119,18 @@ def marks_on(journal: Journal, client_plan: ClientPlan) -> dict[tuple[int, int],
     for mark in journal.entries(MealMark).filter(plan=client_plan.plan_id).select_related("food", "meal"):
         marks.setdefault((mark.plan_day, mark.slot_index), []).append(mark)
     return marks
+
+
+def on_plan_changed(user, plan, action: str, detail: str = "") -> None:
+    """`planner.plan_changes` listener: a change the client made to a plan published to them (through the planner's
+    pages or the API) goes into the plan's log; a deletion keeps the record, marked deleted by the client."""
+    found = ClientPlan.objects.filter(plan=plan.pk).first()
+    if found is None or action not in PlanChange.Action.values:
+        return
+    log(found, user, action, detail)
+    if action == PlanChange.Action.DELETED:
+        found.state = ClientPlan.State.DELETED
+        found.save(update_fields=["state"])
 
 
 def labels(user, plan_ids: list[int]) -> dict[int, PlanLabel]:

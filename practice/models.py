@@ -103,8 +103,10 @@ class ClientPlan(models.Model):
         DRAFT = "draft", "Draft (only you see it)"
         PUBLISHED = "published", "Published to the client"
         WITHDRAWN = "withdrawn", "Withdrawn (only you see it)"
+        DELETED = "deleted", "Deleted by the client"
 
-    plan = models.OneToOneField("planner.Plan", on_delete=models.CASCADE, related_name="+")
+    # SET_NULL: when the client deletes a published plan (it is theirs), the dietitian keeps the record and its log.
+    plan = models.OneToOneField("planner.Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # SET_NULL: a published plan stays the client's (with its message) when the dietitian's account is deleted.
     dietitian = models.ForeignKey(
@@ -140,6 +142,8 @@ class PlanChange(models.Model):
         UNLOCKED = "unlocked", "Unlocked a meal"
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        RENAMED = "renamed", "Renamed"
+        DELETED = "deleted", "Deleted"
 
     client_plan = models.ForeignKey(ClientPlan, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(

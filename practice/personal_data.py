@@ -59,7 +59,7 @@ def sharing_data(user) -> dict:
     built = [
         {
             "client": names.get(found.client_id, ""),
-            "plan": found.plan.name,
+            "plan": found.plan.name if found.plan else "",
             "state": found.state,
             "message": found.message,
             "published_at": found.published_at,

@@ -64,6 +64,10 @@ def plan_new(request, client):
 @dietitian_required
 def plan_page(request, client, pk):
     journal, found = client_plan(request.user, client, pk)
+    link = selectors.active_link(request.user, journal.person)
+    if found.plan_id is None:  # the client deleted it: the record and its log stay
+        context = {"found": found, "link": link, "client": journal.person, "changes": found.changes.all()}
+        return render(request, "practice/client_plan_deleted.html", context)
     record = client_plans.record_of(found)
     view = plan_pages.plan_view(record)
     marks = client_plans.marks_on(journal, found)
@@ -73,7 +77,7 @@ def plan_page(request, client, pk):
     context = {
         "found": found,
         "record": record,
-        "link": selectors.active_link(request.user, journal.person),
+        "link": link,
         "client": journal.person,
         "marks_count": sum(len(m) for m in marks.values()),
         "changes": found.changes.all(),
@@ -85,6 +89,8 @@ def plan_page(request, client, pk):
 
 def _change(request, client, pk, change, done: str):
     _journal, found = client_plan(request.user, client, pk)
+    if found.plan_id is None:
+        raise Http404
     try:
         change(found)
     except plan_store.NoSuchMeal:

@@ -296,3 +296,36 @@ def test_deleting_the_clients_account_leaves_no_orphan_plan(dana, cleo):
     assert not Plan.objects.exists() and not ClientPlan.objects.exists() and not PlanChange.objects.exists()
     assert not ClientLink.objects.exists()
     assert as_user(dana).get(reverse("practice:client_list")).context["rows"] == []
+
+
+def test_the_clients_own_changes_to_a_published_plan_go_into_its_log_and_a_deletion_keeps_the_record(dana, cleo):
+    found = build(dana, cleo)
+    as_user(dana).post(url("plan_publish", cleo, found), {"message": "Try it."})
+    client = as_user(cleo)
+    meals = found.plan.document["days"][0]["meals"]
+    key = str(found.plan_id)
+    assert client.post(reverse("planner:lock", args=[key, 1, meals[0]["slot_index"]])).status_code == 302
+    assert client.post(reverse("planner:swap", args=[key, 1, meals[1]["slot_index"]])).status_code == 302
+    api = client.post(f"/api/v1/plans/{key}/swap", {"day": 1, "slot_index": meals[2]["slot_index"]}, "application/json")
+    assert api.status_code == 200
+    client.post(reverse("planner:rename", args=["plan", found.plan_id]), {"name": "My week from Dana"})
+    logged = list(found.changes.order_by("at", "pk").values_list("action", "actor_name"))
+    assert logged[2:] == [("locked", "cleo"), ("swapped", "cleo"), ("swapped", "cleo"), ("renamed", "cleo")]
+    page = as_user(dana).get(url("client_plan", cleo, found)).content.decode()
+    assert "My week from Dana" in page and "Renamed" in page
+
+    assert client.post(reverse("planner:delete", args=["plan", found.plan_id])).status_code == 302
+    found.refresh_from_db()
+    assert found.plan is None and found.state == "deleted" and found.changes.first().action == "deleted"
+    page = as_user(dana).get(url("client_plan", cleo, found))
+    assert page.status_code == 200 and "Deleted by the client" in page.content.decode()
+    assert as_user(dana).post(url("plan_publish", cleo, found), {"message": "again"}).status_code == 404
+    assert "A deleted plan" in as_user(dana).get(url("client_detail", cleo)).content.decode()
+
+
+def test_changes_to_a_persons_own_plan_log_nothing(cleo):
+    from tests.journal.factories import saved_plan
+
+    plan = saved_plan(cleo)
+    as_user(cleo).post(reverse("planner:lock", args=[str(plan.pk), 1, 0]))
+    assert not PlanChange.objects.exists()
