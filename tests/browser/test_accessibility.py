@@ -88,6 +88,7 @@ PAGES = [
     ("a new plan for a client", "dietitian", lambda w: reverse("practice:plan_new", args=[w["person"].pk])),
     ("a client's draft plan", "dietitian", lambda w: w["client_plan_url"](w["draft_plan"])),
     ("a client's published plan", "dietitian", lambda w: w["client_plan_url"](w["published_plan"])),
+    ("a client plan they deleted", "dietitian", lambda w: w["client_plan_url"](w["deleted_plan"])),
     ("a plan from the dietitian", "person", lambda w: reverse("planner:detail", args=[w["published_plan"].plan_id])),
 ]
 
@@ -112,6 +113,10 @@ def world(live_server):
     draft_plan = client_plans.create(dietitian, person, {**PROFILE, "days": 1}, "Drafted")
     published_plan = client_plans.create(dietitian, person, {**PROFILE, "days": 1}, "From dana")
     client_plans.publish(published_plan, dietitian, "Lentils twice this week.")
+    deleted_plan = client_plans.create(dietitian, person, {**PROFILE, "days": 1}, "Deleted by pat")
+    client_plans.publish(deleted_plan, dietitian, "Gone soon.")
+    client_plans.on_plan_changed(person, deleted_plan.plan, "deleted")
+    deleted_plan.plan.delete()
     journal_services.mark_meal(
         open_journal(person), published_plan.plan, 1, published_plan.plan.document["days"][0]["meals"][0]["slot_index"],
         timezone.localdate(), status="eaten",
@@ -132,6 +137,7 @@ def world(live_server):
         "invitation_token": invitation_token,
         "draft_plan": draft_plan,
         "published_plan": published_plan,
+        "deleted_plan": deleted_plan,
         "client_plan_url": lambda found: reverse("practice:client_plan", args=[person.pk, found.pk]),
         "draft": draft["Location"],
         "form_errors": reverse("planner:form"),
