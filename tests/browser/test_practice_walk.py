@@ -17,6 +17,9 @@ from practice.models import ClientPlan
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-Passw0rd!"
 NOT_FOUND = "the server responded with a status of 404"
+WIDER_THAN_THE_PHONE = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > 391)
+  .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`).slice(0, 12)"""
 
 
 def open_browser(browser, live_server, errors, who):
@@ -30,6 +33,11 @@ def open_browser(browser, live_server, errors, who):
 
 def shoot(page, screens, name):
     page.screenshot(path=screens / f"practice-{name}.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=screens / f"practice-{name}-phone.png", full_page=True)
+    wide = page.evaluate(WIDER_THAN_THE_PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, f"{name} is wider than a phone: {wide}"
+    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def test_a_dietitian_and_a_client_in_two_browsers(browser, live_server, screens):
