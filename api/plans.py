@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Path, Query, Router, Status
 
 from config.rate_limits import used_up
-from planner import plan_store, plan_tickets
+from planner import plan_changes, plan_store, plan_tickets
 from planner.models import Plan
 from planner.profiles import parse_profile
 from planner.targets import daily_targets
@@ -145,13 +145,17 @@ def get_plan(request, plan_id: PlanId):
 def rename_plan(request, plan_id: PlanId, change: PlanRename):
     record = plan_store.saved_record(_owned(request, plan_id))
     record.name = change.name.strip() or record.name
-    return _saved(plan_store.save_record(record))
+    saved = plan_store.save_record(record)
+    plan_changes.changed(request.user, saved, plan_changes.RENAMED, saved.name)
+    return _saved(saved)
 
 
 @router.delete("plans/{plan_id}", response={204: None, 401: Error, 403: Error, 404: Error, 422: Error}, auth=SIGNED_IN,
                summary="Delete one of your saved plans")
 def delete_plan(request, plan_id: PlanId):
-    _owned(request, plan_id).delete()
+    plan = _owned(request, plan_id)
+    plan_changes.changed(request.user, plan, plan_changes.DELETED)
+    plan.delete()
     return Status(204, None)
 
 
@@ -160,13 +164,20 @@ def delete_plan(request, plan_id: PlanId):
 def swap_meal(request, plan_id: PlanId, meal: MealRef):
     record = plan_store.saved_record(_owned(request, plan_id))
     _limit(request, "api-swaps")
+    before = plan_changes.meal_words(record, meal.day, meal.slot_index)
     plan_store.swap(record, meal.day, meal.slot_index)
-    return _saved(plan_store.save_record(record))
+    saved = plan_store.save_record(record)
+    after = plan_changes.meal_words(record, meal.day, meal.slot_index).split(": ", 1)[-1]
+    plan_changes.changed(request.user, saved, plan_changes.SWAPPED, f"{before} → {after}")
+    return _saved(saved)
 
 
 @router.post("plans/{plan_id}/lock", response={200: SavedPlan, **CHANGE},
              auth=SIGNED_IN, summary="Lock or unlock one meal (Regenerate keeps locked meals)")
 def lock_meal(request, plan_id: PlanId, meal: LockIn):
     record = plan_store.saved_record(_owned(request, plan_id))
-    plan_store.lock(record, meal.day, meal.slot_index, meal.locked)
-    return _saved(plan_store.save_record(record))
+    locked = plan_store.lock(record, meal.day, meal.slot_index, meal.locked)
+    saved = plan_store.save_record(record)
+    action = plan_changes.LOCKED if locked else plan_changes.UNLOCKED
+    plan_changes.changed(request.user, saved, action, plan_changes.meal_words(record, meal.day, meal.slot_index))
+    return _saved(saved)
