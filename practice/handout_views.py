@@ -11,14 +11,13 @@ visitor the sign-in page.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from config.rate_limits import retry_after, too_many_requests
+from config.rate_limits import too_many_requests, used_up, user_account
 from journal.access import open_journal
 from workspace.access import dietitian_required
 
@@ -53,14 +52,10 @@ def _own_context(request, plan):
     return context
 
 
-# A PDF costs about 1.5 s of CPU (bench/handout_bench.py): a generous allowance per account, so that one account
-# cannot keep the app's workers busy. settings.RATE_LIMITS["handout-pdf"] overrides it.
-PDF_RATE = "30/10m"
-
-
 def _pdf(request, context) -> HttpResponse:
-    rate = getattr(settings, "RATE_LIMITS", {}).get("handout-pdf", PDF_RATE)
-    if wait := retry_after(request, "handout-pdf", rate, f"user:{request.user.pk}"):
+    # A PDF costs about 1.5 s of CPU (bench/handout_bench.py): settings.RATE_LIMITS["handout-pdf"] per account and
+    # address, so that no one keeps the app's workers busy. Counted once access is granted.
+    if wait := used_up(request, "handout-pdf", user_account(request)):
         return too_many_requests(request, wait)
     response = HttpResponse(handouts.handout_pdf(context), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{handouts.filename(context["plan"])}"'

@@ -31,7 +31,7 @@ from journal.selectors import latest_labs
 from nutrition.models import RLS_NUTRIENTS
 from nutrition.selectors import amounts_per_100g
 from planner import labs as lab_rules
-from planner import plan_pages
+from planner import plan_labels, plan_pages
 from planner.models import Plan, Preference
 from planner.plan_store import saved_record
 from planner.profiles import ProfileError, parse_profile
@@ -122,8 +122,10 @@ def handout_context(journal: Journal, plan: Plan, *, name: str, prepared_by: str
     labs = latest_labs(journal)
     profile = record.profile_data
     notes = [n for n in view["notes"] if n not in (ABSORPTION_TIP, DISCLAIMER)]
+    label = plan_labels.labels_for(plan.owner, [plan.pk]).get(plan.pk)  # "From your dietitian ...", their message
     return {
         "plan": plan,
+        "label": label,
         "name": name,
         "prepared_by": prepared_by,
         "made_on": timezone.localdate(),

@@ -280,3 +280,22 @@ def test_the_account_page_lists_the_persons_own_plans_as_handouts_and_no_one_els
     own = reverse("practice:handout", kwargs={"plan": people["plan"].pk})
     assert own in as_user(people["maria"]).get(reverse("accounts:account")).content.decode()
     assert own not in as_user(UserFactory(username="someone")).get(reverse("accounts:account")).content.decode()
+
+
+def test_a_plan_published_by_the_dietitian_carries_its_label_and_message_and_withdrawn_it_has_no_handout(people):
+    from django.utils import timezone
+
+    from practice import client_plans
+    from practice.models import ClientPlan
+
+    built = ClientPlan.objects.create(
+        plan=people["plan"], client=people["maria"], dietitian=people["dana"], dietitian_name="Dana Diaz",
+        state=ClientPlan.State.PUBLISHED, message="Soak the lentils the night before.", published_at=timezone.now(),
+    )
+    own_url = reverse("practice:handout", kwargs={"plan": people["plan"].pk})
+    for response in (as_user(people["dana"]).get(client_urls(people)), as_user(people["maria"]).get(own_url)):
+        text = page_text(response)
+        assert "From your dietitian Dana Diaz" in text and "Soak the lentils the night before." in text
+    client_plans.withdraw(built, people["dana"])
+    assert as_user(people["maria"]).get(own_url).status_code == 404
+    assert as_user(people["dana"]).get(client_urls(people)).status_code == 404
