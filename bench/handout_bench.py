@@ -49,7 +49,7 @@ def world(units: str):
     from planner.models import Plan
     from planner.profiles import parse_profile
     from planner.services import generate_plan
-    from practice.models import ClientLink
+    from practice.models import ClientLink, ClientPlan
 
     client = User.objects.create_user("maria", "maria@example.org", "bench-password-long", first_name="Maria",
                                       last_name="Okafor")
@@ -69,6 +69,10 @@ def world(units: str):
     print(f"7-day plan solved in {time.perf_counter() - started:.1f} s (not part of the handout's time)")
     plan = Plan.objects.create(owner=client, name="Iron-first week", profile_data={**PROFILE, "units": units},
                                document=document, seed=3)
+    # built and published by the dietitian, with a message (practice.client_plans), as the handout's usual case
+    ClientPlan.objects.create(plan=plan, client=client, dietitian=dietitian, dietitian_name="Dana Diaz",
+                              state=ClientPlan.State.PUBLISHED, published_at=now,
+                              message="Soak the lentils the night before; ask me about the iron test in March.")
     browser = Client()
     browser.force_login(dietitian)
     return browser, f"/dietitian/clients/{client.pk}/plans/{plan.pk}/handout"

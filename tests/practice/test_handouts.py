@@ -296,6 +296,7 @@ def test_a_plan_published_by_the_dietitian_carries_its_label_and_message_and_wit
     for response in (as_user(people["dana"]).get(client_urls(people)), as_user(people["maria"]).get(own_url)):
         text = page_text(response)
         assert "From your dietitian Dana Diaz" in text and "Soak the lentils the night before." in text
+        assert "Prepared by" not in text  # the label says who, once
     client_plans.withdraw(built, people["dana"])
     assert as_user(people["maria"]).get(own_url).status_code == 404
     assert as_user(people["dana"]).get(client_urls(people)).status_code == 404
