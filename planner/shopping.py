@@ -35,6 +35,7 @@ class ShoppingItem:
     grams: float
     measure: str
     amount: str = ""  # the weight as the person reads it: "150 g" or "5.3 oz"
+    metric: str = ""  # beside US units, the grams: "150 g"
 
 
 def _quarters(value: float) -> str:
@@ -94,5 +95,6 @@ def shopping_list(
     for food_id, (name, grams) in plan_food_grams(document).items():
         fact = facts.get(food_id, FoodFacts(name, "Other"))
         measure = measure_text(grams, fact.measures, units)
-        groups[fact.group].append(ShoppingItem(food_id, fact.name, grams, measure, amount_text(grams, units)))
+        metric = amount_text(grams) if units == "us" else ""
+        groups[fact.group].append(ShoppingItem(food_id, fact.name, grams, measure, amount_text(grams, units), metric))
     return [(group, sorted(items, key=lambda i: i.food.lower())) for group, items in sorted(groups.items())]

@@ -125,7 +125,13 @@ def plan_recipe(request, key, day, slot):
     meal = plan_pages.find_meal(record, day, slot)
     if meal is None or not meal["recipe"]:
         raise Http404
-    context = {"record": record, "meal": meal, "recipe": meal["recipe"], "units": plan_pages.display_units(record)}
+    context = {
+        "record": record,
+        "meal": meal,
+        "recipe": meal["recipe"],
+        "units": plan_pages.display_units(record),
+        "recipe_page": not request.htmx,  # the page lists the ingredients once, above the method
+    }
     return render(request, "planner/recipe.html#recipe" if request.htmx else "planner/recipe.html", context)
 
 
