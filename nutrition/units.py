@@ -195,3 +195,16 @@ def us_measure(grams: float, portions: Iterable[Portion]) -> str:
     its portions; "" when it has neither (the weight in ounces then says it all)."""
     portions = tuple(portions)
     return us_volume(grams, portions) or us_count(grams, portions)
+
+
+_CUPS = re.compile(r"^[\d ¼½¾]+ cups?\b")
+
+
+def metric_measure(grams: float, portions: Iterable[Portion]) -> str:
+    """The household measure beside grams for a metric reader: spoons (1 tablespoon = 15 ml, as in metric
+    kitchens) and counts ("2 fillets", "1 can"), never cups or fluid ounces; "" when the grams say it all."""
+    portions = tuple(portions)
+    volume = us_volume(grams, portions)
+    if volume and not _CUPS.match(volume):
+        return volume
+    return us_count(grams, portions)

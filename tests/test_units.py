@@ -204,3 +204,20 @@ def test_a_signed_in_persons_choice_is_remembered_for_their_next_plan(client):
     second = client.post(reverse("planner:form"), {**PERSON, "weight_kg": "65", "height_cm": "165"})
     html = client.get(second["Location"]).content.decode()
     assert re.search(r'<span class="grams">[\d.]+ oz</span>', html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ndb", "grams", "measure"),
+    [
+        ("04053", 5, "≈ 1 teaspoon"),  # olive oil: not "≈ 0.25 tablespoon"
+        ("09152", 10, "≈ 2 teaspoons"),  # lemon juice: not "≈ 0.25 fl oz", a US measure
+        ("28295", 120, "≈ 3 tortillas"),  # not "≈ 3 tortilla 1 serving"
+        ("15241", 280, "≈ 4 fillets"),
+        ("20137", 150, ""),  # cooked quinoa: a metric cook weighs it; no "≈ 0.75 cup"
+    ],
+)
+def test_metric_household_measures_are_spoons_and_counts_never_cups_or_fluid_ounces(ndb, grams, measure):
+    from planner.shopping import measure_text
+
+    assert measure_text(grams, portions(ndb), "metric") == measure
