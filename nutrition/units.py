@@ -28,6 +28,8 @@ _VOLUMES = (
     (re.compile(r"^(tablespoons?|tbsp)\b", re.IGNORECASE), Fraction(1, 16)),
     (re.compile(r"^(teaspoons?|tsp)\b", re.IGNORECASE), Fraction(1, 48)),
     (re.compile(r"^fl oz\b", re.IGNORECASE), Fraction(1, 8)),
+    (re.compile(r"^(quarts?|qt)\b", re.IGNORECASE), Fraction(4)),
+    (re.compile(r"^(pints?|pt)\b", re.IGNORECASE), Fraction(2)),
 )
 _FRACTIONS = {0: "", 1: "¼", 2: "½", 3: "¾"}
 
@@ -147,7 +149,8 @@ def us_volume(grams: float, portions: Iterable[Portion]) -> str:
 
 # Weights, and measures nobody counts in a kitchen ("10 ½ cubic inches" of fish).
 _NOT_COUNTS = re.compile(r"^(oz|lb|NLEA|serving|cubic)\b", re.IGNORECASE)
-_SERVING_NOTE = re.compile(r"\s+1 serving$", re.IGNORECASE)  # "tortilla 1 serving": the tortilla is the unit
+# "tortilla 1 serving": the tortilla is the unit; "avocado, NS as to Florida or California": SR's "not specified".
+_SERVING_NOTE = re.compile(r"\s+1 serving$|,\s*NS as to .*$", re.IGNORECASE)
 _NOT_NOUNS = {"large", "medium", "small", "extra", "jumbo", "whole", "yields", "regular", "thin", "thick"}
 MAX_COUNT = 16
 
@@ -163,7 +166,7 @@ def _plural_noun(description: str) -> str:
     last = words[-1]
     if last.endswith("s"):
         return description
-    if last.endswith(("ch", "sh", "x")):
+    if last.endswith(("ch", "sh", "x")) or last.lower() in ("tomato", "potato"):
         last += "es"
     elif last.endswith("y") and last[-2:-1] not in "aeiou":
         last = last[:-1] + "ies"
@@ -172,7 +175,7 @@ def _plural_noun(description: str) -> str:
     return " ".join([*words[:-1], last]) + rest
 
 
-def us_count(grams: float, portions: Iterable[Portion]) -> str:
+def us_count(grams: float, portions: Iterable[Portion], most: float = MAX_COUNT) -> str:
     """ "2 large", "1 ½ slices, regular", "3 tortillas": the first SR portion that is neither a volume nor a
     weight, when it gives a count from a quarter to sixteen; "" otherwise."""
     counts = [
@@ -181,7 +184,7 @@ def us_count(grams: float, portions: Iterable[Portion]) -> str:
         if p.grams > 0 and p.amount > 0 and not _volume(p.description) and not _NOT_COUNTS.match(p.description.strip())
     ]
     # The first portion giving a count a cook would use (a quarter to eight), else one up to sixteen (a shop).
-    fitting = [c for c in counts if 0.25 <= c[0] <= 8] or [c for c in counts if 0.25 <= c[0] <= MAX_COUNT]
+    fitting = [c for c in counts if 0.25 <= c[0] <= min(8, most)] or [c for c in counts if 0.25 <= c[0] <= most]
     if not fitting:
         return ""
     count, p = fitting[0]
@@ -197,14 +200,16 @@ def us_measure(grams: float, portions: Iterable[Portion]) -> str:
     return us_volume(grams, portions) or us_count(grams, portions)
 
 
+METRIC_MOST = 6  # beyond six of a thing ("7 ½ leaf inners") the grams read better
 _CUPS = re.compile(r"^[\d ¼½¾]+ cups?\b")
 
 
 def metric_measure(grams: float, portions: Iterable[Portion]) -> str:
     """The household measure beside grams for a metric reader: spoons (1 tablespoon = 15 ml, as in metric
     kitchens) and counts ("2 fillets", "1 can"), never cups or fluid ounces; "" when the grams say it all."""
-    portions = tuple(portions)
+    # A portion sized in inches ("extra large (1-5/8" dia)") is not for a metric reader either.
+    portions = tuple(p for p in portions if '"' not in p.description and "inch" not in p.description.lower())
     volume = us_volume(grams, portions)
     if volume and not _CUPS.match(volume):
         return volume
-    return us_count(grams, portions)
+    return us_count(grams, portions, most=METRIC_MOST)

@@ -47,7 +47,7 @@ def _second_portion_note(day: int, meal: Mapping) -> str:
     when = f"{_day_name(later['day'])}'s {later['slot']}"
     return (
         f"Makes 2 portions: eat one now; cool the other, cover it and put it in the {where} for {when} "
-        f"(day {later['day']}). The amounts listed are for both portions."
+        f"(day {later['day']}). Cook the amounts for both portions."
     )
 
 

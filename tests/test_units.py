@@ -215,6 +215,11 @@ def test_a_signed_in_persons_choice_is_remembered_for_their_next_plan(client):
         ("28295", 120, "≈ 3 tortillas"),  # not "≈ 3 tortilla 1 serving"
         ("15241", 280, "≈ 4 fillets"),
         ("20137", 150, ""),  # cooked quinoa: a metric cook weighs it; no "≈ 0.75 cup"
+        ("01079", 500, ""),  # milk: not "≈ ½ quart"
+        ("09316", 75, ""),  # strawberries: not "≈ 2 ¾ extra large (1-5/8\" dia)"
+        ("11168", 90, ""),  # sweet corn: not "≈ 11 ¼ baby ears" once the ear in inches is passed over
+        ("11529", 90, "≈ 1 ½ Italian tomatoes"),  # not "tomatos"
+        ("09037", 75, "≈ ¼ avocado"),  # not "¼ avocado, NS as to Florida or California"
     ],
 )
 def test_metric_household_measures_are_spoons_and_counts_never_cups_or_fluid_ounces(ndb, grams, measure):
