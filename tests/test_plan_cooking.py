@@ -194,3 +194,23 @@ def test_the_print_view_carries_the_steps_of_every_meal_cooked_that_day_and_a_le
             else:
                 assert "in the fridge. Reheat it until steaming hot" in card
     assert leftovers
+
+
+def test_one_day_prints_on_its_own_with_every_recipe_to_cook_it(client):
+    url = make_plan(client, leftovers="on", days="4")
+    document = draft(client, url)["document"]
+    body = client.get(url).content.decode()
+    assert f'href="{url}?day=2&amp;recipes=open"' in body  # each day links to its printable page
+    page = client.get(url, {"day": "2", "recipes": "open"}).content.decode()
+    assert page.count('<section class="day card"') == 1 and 'id="day-2"' in page
+    assert "Day 2 of 4" in page
+    for meal in document["days"][1]["meals"]:
+        card = meal_html(page, 2, meal["slot_index"])
+        if meal.get("leftover_of"):
+            assert "No cooking today" in card
+        else:
+            steps = Meal.objects.get(pk=meal["meal_id"]).recipe()["steps"]
+            assert all(html.escape(step, quote=True) in card for step in steps)
+            assert "min prep" in card
+    for bad in ("9", "x", "0"):
+        assert client.get(url, {"day": bad}).status_code == 404

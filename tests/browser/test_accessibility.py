@@ -61,6 +61,7 @@ PAGES = [
     ("shopping list", "person", lambda w: reverse("planner:shopping", args=[w["plan"].pk])),
     # A week cooked with leftovers, in US units: the dinner cooked for two, its second portion, the list.
     ("leftovers, recipes open (print)", "person", lambda w: w["cooking_url"]("detail") + "?recipes=open"),
+    ("one day to print", "person", lambda w: w["cooking_url"]("detail") + "?day=2&recipes=open"),
     ("a recipe cooked for two", "person", lambda w: w["cooking_url"]("cooked")),
     ("a second portion's page", "person", lambda w: w["cooking_url"]("leftover")),
     ("shopping list in US units", "person", lambda w: w["cooking_url"]("shopping")),
