@@ -36,14 +36,28 @@ def _cooking_label(meal: Mapping) -> str:
     return ""
 
 
-def _storage(cooked_day: int, eaten_day: int) -> str:
-    return "freezer" if eaten_day - cooked_day > 1 else "fridge"
+def _storage(source: Mapping, eaten_day: int) -> str:
+    """Where a second portion waits: the plan says ("frozen"); a plan without the flag, by the days between."""
+    frozen = source.get("frozen", eaten_day - source["day"] > 1)
+    return "freezer" if frozen else "fridge"
 
 
-def _second_portion_note(day: int, meal: Mapping) -> str:
+def _second_portion(document: Mapping, day: int, meal: Mapping) -> Mapping:
+    """The second portion's own `leftover_of` (which says whether it is frozen), found from the dinner."""
+    later = meal["second_portion"]
+    for other in document.get("days", []):
+        if other["day"] == later["day"]:
+            for candidate in other["meals"]:
+                source = candidate.get("leftover_of") or {}
+                if candidate["slot"] == later["slot"] and source.get("day") == day:
+                    return source
+    return {"day": day}
+
+
+def _second_portion_note(document: Mapping, day: int, meal: Mapping) -> str:
     """What the cook of a dinner cooked for two does with the second portion."""
     later = meal["second_portion"]
-    where = _storage(day, later["day"])
+    where = _storage(_second_portion(document, day, meal), later["day"])
     when = f"{_day_name(later['day'])}'s {later['slot']}"
     return (
         f"Makes 2 portions: eat one now; cool the other, cover it and put it in the {where} for {when} "
@@ -55,7 +69,7 @@ def _leftover_note(day: int, meal: Mapping) -> str:
     """What to take from the fridge or freezer, and when, for a second portion."""
     source = meal["leftover_of"]
     cooked = f"{_day_name(source['day'])}'s {source['slot']} (day {source['day']})"
-    if _storage(source["day"], day) == "freezer":
+    if _storage(source, day) == "freezer":
         return (
             f"No cooking today: this is the second portion of {cooked}, in the freezer. Move it to the fridge "
             f"on {_day_name(day - 1)} evening to thaw, then reheat it until steaming hot all the way through."
@@ -74,7 +88,7 @@ def _thaw_reminders(document: Mapping, day: int) -> list[str]:
             continue
         for meal in later["meals"]:
             source = meal.get("leftover_of")
-            if source and _storage(source["day"], later["day"]) == "freezer":
+            if source and _storage(source, later["day"]) == "freezer":
                 reminders.append(
                     f"This evening: move “{meal['name']}” (cooked on {_day_name(source['day'])}) from the "
                     f"freezer to the fridge to thaw, for tomorrow's {meal['slot']}."
@@ -180,7 +194,7 @@ def _meal(record: PlanRecord, day: int, meal: Mapping, facts: Mapping[int, FoodF
         "items": shown(1),
         # what goes in the pan: both portions of a dinner cooked for two
         "cook_items": shown(2) if cooked_for_two else None,
-        "portions_note": _second_portion_note(day, meal) if cooked_for_two else "",
+        "portions_note": _second_portion_note(record.document, day, meal) if cooked_for_two else "",
         "leftover_note": _leftover_note(day, meal) if leftover else "",
         "source_slot": _source_slot(record.document, meal) if leftover else None,
         "recipe": recipe,
