@@ -36,6 +36,75 @@ def _cooking_label(meal: Mapping) -> str:
     return ""
 
 
+def _storage(source: Mapping, eaten_day: int) -> str:
+    """Where a second portion waits: the plan says ("frozen"); a plan without the flag, by the days between."""
+    frozen = source.get("frozen", eaten_day - source["day"] > 1)
+    return "freezer" if frozen else "fridge"
+
+
+def _second_portion(document: Mapping, day: int, meal: Mapping) -> Mapping:
+    """The second portion's own `leftover_of` (which says whether it is frozen), found from the dinner."""
+    later = meal["second_portion"]
+    for other in document.get("days", []):
+        if other["day"] == later["day"]:
+            for candidate in other["meals"]:
+                source = candidate.get("leftover_of") or {}
+                if candidate["slot"] == later["slot"] and source.get("day") == day:
+                    return source
+    return {"day": day}
+
+
+def _second_portion_note(document: Mapping, day: int, meal: Mapping) -> str:
+    """What the cook of a dinner cooked for two does with the second portion."""
+    later = meal["second_portion"]
+    where = _storage(_second_portion(document, day, meal), later["day"])
+    when = f"{_day_name(later['day'])}'s {later['slot']}"
+    return (
+        f"Makes 2 portions: eat one now; cool the other, cover it and put it in the {where} for {when} "
+        f"(day {later['day']}). Cook the amounts for both portions."
+    )
+
+
+def _leftover_note(day: int, meal: Mapping) -> str:
+    """What to take from the fridge or freezer, and when, for a second portion."""
+    source = meal["leftover_of"]
+    cooked = f"{_day_name(source['day'])}'s {source['slot']} (day {source['day']})"
+    if _storage(source, day) == "freezer":
+        return (
+            f"No cooking today: this is the second portion of {cooked}, in the freezer. Move it to the fridge "
+            f"on {_day_name(day - 1)} evening to thaw, then reheat it until steaming hot all the way through."
+        )
+    return (
+        f"No cooking today: this is the second portion of {cooked}, in the fridge. Reheat it until steaming "
+        f"hot all the way through."
+    )
+
+
+def _thaw_reminders(document: Mapping, day: int) -> list[str]:
+    """ "This evening: move ... to the fridge" for each frozen second portion eaten the next day."""
+    reminders = []
+    for later in document.get("days", []):
+        if later["day"] != day + 1:
+            continue
+        for meal in later["meals"]:
+            source = meal.get("leftover_of")
+            if source and _storage(source, later["day"]) == "freezer":
+                reminders.append(
+                    f"This evening: move “{meal['name']}” (cooked on {_day_name(source['day'])}) from the "
+                    f"freezer to the fridge to thaw, for tomorrow's {meal['slot']}."
+                )
+    return reminders
+
+
+def _source_slot(document: Mapping, meal: Mapping) -> int | None:
+    """The slot index of the dinner a second portion was cooked with."""
+    source = meal.get("leftover_of")
+    for day in document.get("days", []) if source else ():
+        if day["day"] == source["day"]:
+            return next((m["slot_index"] for m in day["meals"] if m["slot"] == source["slot"]), None)
+    return None
+
+
 def _food_ids(document: Mapping) -> list[int]:
     return list(plan_food_grams(document))
 
@@ -105,16 +174,29 @@ def _recipes(documents_days) -> dict[int, dict]:
 
 def _meal(record: PlanRecord, day: int, meal: Mapping, facts: Mapping[int, FoodFacts], recipes=None) -> dict:
     units = display_units(record)
-    items = []
-    for item in meal["items"]:
-        fact = facts.get(item["food_id"])
-        measure = measure_text(item["grams"], fact.measures, units) if fact else ""
-        items.append({**item, "amount": amount_text(item["grams"], units), "measure": measure})
+
+    def shown(portions: int) -> list[dict]:
+        items = []
+        for item in meal["items"]:
+            grams = item["grams"] * portions
+            fact = facts.get(item["food_id"])
+            measure = measure_text(grams, fact.measures, units) if fact else ""
+            metric = amount_text(grams) if units == "us" else ""  # the grams beside US measures
+            items.append({**item, "amount": amount_text(grams, units), "measure": measure, "metric": metric})
+        return items
+
     recipe = meal.get("recipe") or (recipes or {}).get(meal["meal_id"], {})
+    cooked_for_two = bool(meal.get("second_portion"))
+    leftover = bool(meal.get("leftover_of"))
     return {
         **meal,
         "day": day,
-        "items": items,
+        "items": shown(1),
+        # what goes in the pan: both portions of a dinner cooked for two
+        "cook_items": shown(2) if cooked_for_two else None,
+        "portions_note": _second_portion_note(record.document, day, meal) if cooked_for_two else "",
+        "leftover_note": _leftover_note(day, meal) if leftover else "",
+        "source_slot": _source_slot(record.document, meal) if leftover else None,
         "recipe": recipe,
         "locked": record.is_locked(day, meal["slot_index"]),
         "cooking": _cooking_label(meal),
@@ -139,6 +221,7 @@ def day_view(record: PlanRecord, day: Mapping, facts: Mapping[int, FoodFacts], r
         "day": day["day"],
         "weekday": _day_name(day["day"]),
         "cooking_minutes": day.get("cooking_minutes"),
+        "reminders": _thaw_reminders(record.document, day["day"]),
         "meals": [_meal(record, day["day"], meal, facts, recipes) for meal in day["meals"]],
         "bars": bars,
         "macros": macros,

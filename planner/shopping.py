@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from nutrition.units import us_measure, us_weight
-
-WEIGHT_PORTION = re.compile(r"^(oz|lb)\b", re.IGNORECASE)
+from nutrition.units import metric_measure, us_measure, us_weight
 
 
 @dataclass(frozen=True)
@@ -35,27 +32,7 @@ class ShoppingItem:
     grams: float
     measure: str
     amount: str = ""  # the weight as the person reads it: "150 g" or "5.3 oz"
-
-
-def _quarters(value: float) -> str:
-    rounded = round(value * 4) / 4
-    return f"{rounded:g}"
-
-
-def household_measure(grams: float, measures: Iterable[Measure]) -> str:
-    """ "≈ 1.5 cup, chopped" for `grams` of a food, using the first measure that gives a readable count; "" if none."""
-    candidates = []
-    for m in measures:
-        if m.grams <= 0:
-            continue
-        count = grams / m.grams * m.amount
-        if round(count * 4) == 0:
-            continue
-        candidates.append((not 0.25 <= count <= 6, count, m))
-    if not candidates:
-        return ""
-    _, count, m = min(candidates, key=lambda c: c[0])
-    return f"≈ {_quarters(count)} {m.description}"
+    metric: str = ""  # beside US units, the grams: "150 g"
 
 
 def amount_text(grams: float, units: str = "metric") -> str:
@@ -64,13 +41,14 @@ def amount_text(grams: float, units: str = "metric") -> str:
 
 
 def measure_text(grams: float, measures: Iterable[Measure], units: str = "metric") -> str:
-    """The household measure beside the weight: SR portions as listed (metric), or cups, tablespoons,
-    teaspoons and counts (US)."""
+    """The household measure beside the weight: spoons and counts (metric), or cups, tablespoons, teaspoons
+    and counts (US), all from the SR portion weights."""
     if units == "us":
         measure = us_measure(grams, measures)
         return f"≈ {measure}" if measure else ""
-    # A portion that is itself a weight ("1 oz") says nothing the grams do not, and is not metric.
-    return household_measure(grams, [m for m in measures if not WEIGHT_PORTION.match(m.description.strip())])
+    # Spoons and counts; a cup, a fluid ounce or a weight ("1 oz") is not metric, and grams say it better.
+    measure = metric_measure(grams, measures)
+    return f"≈ {measure}" if measure else ""
 
 
 def plan_food_grams(document: Mapping) -> dict[int, tuple[str, float]]:
@@ -94,5 +72,6 @@ def shopping_list(
     for food_id, (name, grams) in plan_food_grams(document).items():
         fact = facts.get(food_id, FoodFacts(name, "Other"))
         measure = measure_text(grams, fact.measures, units)
-        groups[fact.group].append(ShoppingItem(food_id, fact.name, grams, measure, amount_text(grams, units)))
+        metric = amount_text(grams) if units == "us" else ""
+        groups[fact.group].append(ShoppingItem(food_id, fact.name, grams, measure, amount_text(grams, units), metric))
     return [(group, sorted(items, key=lambda i: i.food.lower())) for group, items in sorted(groups.items())]

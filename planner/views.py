@@ -116,6 +116,13 @@ def plan_detail(request, key):
     show_recipes = request.GET.get("recipes") == "open"
     label = plan_labels.labels_for(request.user, [record.saved.pk]).get(record.saved.pk) if record.saved else None
     context = {"record": record, "show_recipes": show_recipes, "label": label, **plan_pages.plan_view(record)}
+    # One day with its recipes open, to print and cook from: "?day=2&recipes=open".
+    only = request.GET.get("day", "")
+    if only:
+        days = [day for day in context["days"] if str(day["day"]) == only]
+        if not days:
+            raise Http404
+        context.update(days=days, only_day=days[0], all_days=len(context["days"]))
     return render(request, "planner/plan.html", context)
 
 
@@ -125,7 +132,13 @@ def plan_recipe(request, key, day, slot):
     meal = plan_pages.find_meal(record, day, slot)
     if meal is None or not meal["recipe"]:
         raise Http404
-    context = {"record": record, "meal": meal, "recipe": meal["recipe"], "units": plan_pages.display_units(record)}
+    context = {
+        "record": record,
+        "meal": meal,
+        "recipe": meal["recipe"],
+        "units": plan_pages.display_units(record),
+        "recipe_page": not request.htmx,  # the page lists the ingredients once, above the method
+    }
     return render(request, "planner/recipe.html#recipe" if request.htmx else "planner/recipe.html", context)
 
 

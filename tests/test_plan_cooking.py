@@ -1,6 +1,7 @@
 """Cooking choices through the interfaces people use: the plan form, the plan page, the shopping list and
 `manage.py generate_plan` (leftovers, the same breakfast, a weekday cooking-time limit)."""
 
+import html
 import io
 import json
 import re
@@ -122,3 +123,94 @@ def test_a_person_without_cooking_choices_gets_no_leftovers(client):
     document = draft(client, make_plan(client))["document"]
     assert not any("leftover_of" in m for d in document["days"] for m in d["meals"])
     assert PERSON["days"] == "2"
+
+
+def meal_html(body, day, slot_index):
+    start = body.index(f'id="meal-{day}-{slot_index}"')
+    return body[start : body.index("</article>", start)]
+
+
+def cooked_for_two(document):
+    return [(d["day"], m) for d in document["days"] for m in d["meals"] if m.get("second_portion")]
+
+
+def test_a_dinner_cooked_for_two_lists_the_amounts_for_both_portions_and_says_where_the_second_goes(client):
+    url = make_plan(client, leftovers="on", days="4")
+    key = url.rstrip("/").split("/")[-1]
+    dinners = cooked_for_two(draft(client, url)["document"])
+    assert dinners, "no dinner cooked for two in a 4-day plan with leftovers"
+    body = client.get(url).content.decode()
+    for day, meal in dinners:
+        later = meal["second_portion"]
+        where = "freezer" if later["day"] - day > 1 else "fridge"
+        said = (
+            f"Makes 2 portions: eat one now; cool the other, cover it and put it in the {where} for "
+            f"{WEEKDAYS[later['day'] - 1]}&#x27;s {later['slot']} (day {later['day']})"
+        )
+        doubled = [f"{item['grams'] * 2:.0f} g" for item in meal["items"]]
+        # the plan page's recipe (the disclosure, and the print view) and the recipe page
+        card = meal_html(body, day, meal["slot_index"])
+        assert said in card and "To cook: 2 portions" in card
+        cook_list = card[card.index("To cook: 2 portions") :]
+        assert re.findall(r'<span class="grams">([^<]+)</span>', cook_list) == doubled
+        page = client.get(reverse("planner:recipe", args=[key, day, meal["slot_index"]])).content.decode()
+        assert "Ingredients for 2 portions" in page and said in page
+        assert re.findall(r'<span class="grams">([^<]+)</span>', page) == doubled
+        assert "Makes one serving" not in page
+        fragment = client.get(reverse("planner:recipe", args=[key, day, meal["slot_index"]]), HTTP_HX_REQUEST="true")
+        assert said in fragment.content.decode() and "To cook: 2 portions" in fragment.content.decode()
+
+
+def test_the_print_view_carries_the_steps_of_every_meal_cooked_that_day_and_a_leftover_points_to_its_cooking_day(
+    client,
+):
+    url = make_plan(client, leftovers="on", days="7")
+    document = draft(client, url)["document"]
+    body = client.get(url, {"recipes": "open"}).content.decode()  # "Open all recipes (to print)"
+    leftovers = 0
+    for day in document["days"]:
+        for meal in day["meals"]:
+            card = meal_html(body, day["day"], meal["slot_index"])
+            recipe = Meal.objects.get(pk=meal["meal_id"]).recipe()
+            source = meal.get("leftover_of")
+            if not source:
+                assert '<details class="recipe"' in card and " open>" in card
+                steps = re.findall(r"<li>([^<]*)</li>", card[card.index('<ol class="steps">') :])
+                assert steps == [html.escape(step, quote=True) for step in recipe["steps"]]
+                continue
+            leftovers += 1
+            # no second cooking: no steps, no cooking time; where it is, when to move it, how to reheat
+            assert '<ol class="steps">' not in card and "min prep" not in card
+            cooked = f"{WEEKDAYS[source['day'] - 1]}&#x27;s dinner (day {source['day']})"
+            assert f"No cooking today: this is the second portion of {cooked}" in card
+            cooked_day = document["days"][source["day"] - 1]
+            dinner_slot = next(m["slot_index"] for m in cooked_day["meals"] if m["slot"] == "dinner")
+            assert f'href="#meal-{source["day"]}-{dinner_slot}"' in card
+            if day["day"] - source["day"] > 1:
+                thaw = f"Move it to the fridge on {WEEKDAYS[day['day'] - 2]} evening to thaw"
+                assert thaw in card
+                eve = day_html(body, day["day"] - 1)
+                assert f"This evening: move “{html.escape(meal['name'], quote=True)}”" in eve
+            else:
+                assert "in the fridge. Reheat it until steaming hot" in card
+    assert leftovers
+
+
+def test_one_day_prints_on_its_own_with_every_recipe_to_cook_it(client):
+    url = make_plan(client, leftovers="on", days="4")
+    document = draft(client, url)["document"]
+    body = client.get(url).content.decode()
+    assert f'href="{url}?day=2&amp;recipes=open"' in body  # each day links to its printable page
+    page = client.get(url, {"day": "2", "recipes": "open"}).content.decode()
+    assert page.count('<section class="day card"') == 1 and 'id="day-2"' in page
+    assert "Day 2 of 4" in page
+    for meal in document["days"][1]["meals"]:
+        card = meal_html(page, 2, meal["slot_index"])
+        if meal.get("leftover_of"):
+            assert "No cooking today" in card
+        else:
+            steps = Meal.objects.get(pk=meal["meal_id"]).recipe()["steps"]
+            assert all(html.escape(step, quote=True) in card for step in steps)
+            assert "min prep" in card
+    for bad in ("9", "x", "0"):
+        assert client.get(url, {"day": bad}).status_code == 404

@@ -84,6 +84,16 @@ def portions(ndb):
         ("16123", 10, "2 teaspoons"),  # soy sauce: 1 tsp = 5.3 g
         ("01123", 100, "2 large"),  # eggs: a count, not "cup (4.86 large eggs)"
         ("16139", 243, "1 cup"),  # soy milk
+        # What a cook reads on a plan (seen in a 7-day plan in US units):
+        ("09152", 15, "1 tablespoon"),  # lemon juice: 3.0 tsp is a tablespoon, not "3 teaspoons"
+        ("04053", 40, "3 tablespoons"),  # olive oil: spoons to the half, not "2 ¾ tablespoons"
+        ("01117", 32, "2 tablespoons"),  # yoghurt: "cup (8 fl oz)" is a cup, not passed over as a count
+        ("01117", 112, "½ cup"),
+        ("28295", 120, "3 tortillas"),  # not "3 tortilla 1 serving"
+        ("15241", 140, "2 fillets"),  # trout, a count in the plural
+        ("18075", 56, "1 ¾ slices"),
+        ("18075", 266, "8 ¼ slices"),  # a shopping list's bread: a count up to sixteen
+        ("15201", 180, "1 fillet"),  # mackerel: not "10 ½ cubic inches, boneless"
     ],
 )
 def test_us_measures_come_from_the_portion_weights(ndb, grams, measure):
@@ -140,9 +150,10 @@ def test_the_form_takes_pounds_and_feet_and_shows_the_plan_in_us_units(client):
     html = client.get(plan_url).content.decode()
     amounts = re.findall(r'<span class="grams">([^<]+)</span>', html)
     assert amounts and all(re.fullmatch(r"[\d.]+ oz|\d+ lb( [\d.]+ oz)?", a) for a in amounts), amounts
-    # The shown ounces are the plan's grams.
+    # The shown ounces are the plan's grams, and the grams are beside them.
     grams = [item["grams"] for meal in draft["document"]["days"][0]["meals"] for item in meal["items"]]
     assert amounts == [us_weight(g) for g in grams]
+    assert re.findall(r'<span class="metric">\((\d+) g\)</span>', html) == [f"{g:.0f}" for g in grams]
 
 
 @pytest.mark.django_db
@@ -164,8 +175,12 @@ def test_the_shopping_list_switches_to_us_units_and_back(client):
     assert switched.status_code == 302 and switched["Location"] == shopping
     us = client.get(shopping).content.decode()
     assert not re.search(r'<td class="num">\d+ g</td>', us)
-    rows = re.findall(r'<td class="num">([^<]+)</td><td>([^<]*)</td>', us)
-    assert rows and all(re.fullmatch(r"[\d.]+ oz|\d+ lb( [\d.]+ oz)?", amount) for amount, _ in rows)
+    # ounces, with the grams beside them
+    rows = re.findall(r'<td class="num">([^<]+) <span class="metric">\((\d+) g\)</span></td><td>([^<]*)</td>', us)
+    metric_grams = re.findall(r'<td class="num">(\d+) g</td>', metric)
+    assert [g for _, g, _ in rows] == metric_grams
+    assert rows and all(re.fullmatch(r"[\d.]+ oz|\d+ lb( [\d.]+ oz)?", amount) for amount, _, _ in rows)
+    rows = [(amount, measure) for amount, _, measure in rows]
     assert any("cup" in measure or "tablespoon" in measure for _, measure in rows)
     assert 'aria-pressed="true">US cups &amp; oz' in us
 
@@ -189,3 +204,25 @@ def test_a_signed_in_persons_choice_is_remembered_for_their_next_plan(client):
     second = client.post(reverse("planner:form"), {**PERSON, "weight_kg": "65", "height_cm": "165"})
     html = client.get(second["Location"]).content.decode()
     assert re.search(r'<span class="grams">[\d.]+ oz</span>', html)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ndb", "grams", "measure"),
+    [
+        ("04053", 5, "≈ 1 teaspoon"),  # olive oil: not "≈ 0.25 tablespoon"
+        ("09152", 10, "≈ 2 teaspoons"),  # lemon juice: not "≈ 0.25 fl oz", a US measure
+        ("28295", 120, "≈ 3 tortillas"),  # not "≈ 3 tortilla 1 serving"
+        ("15241", 280, "≈ 4 fillets"),
+        ("20137", 150, ""),  # cooked quinoa: a metric cook weighs it; no "≈ 0.75 cup"
+        ("01079", 500, ""),  # milk: not "≈ ½ quart"
+        ("09316", 75, ""),  # strawberries: not "≈ 2 ¾ extra large (1-5/8\" dia)"
+        ("11168", 90, ""),  # sweet corn: not "≈ 11 ¼ baby ears" once the ear in inches is passed over
+        ("11529", 90, "≈ 1 ½ Italian tomatoes"),  # not "tomatos"
+        ("09037", 75, "≈ ¼ avocado"),  # not "¼ avocado, NS as to Florida or California"
+    ],
+)
+def test_metric_household_measures_are_spoons_and_counts_never_cups_or_fluid_ounces(ndb, grams, measure):
+    from planner.shopping import measure_text
+
+    assert measure_text(grams, portions(ndb), "metric") == measure

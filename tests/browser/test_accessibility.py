@@ -59,6 +59,12 @@ PAGES = [
     ("a recipe", "person", lambda w: reverse("planner:recipe", args=[w["plan"].pk, 1, 0])),
     ("recipes open", "person", lambda w: reverse("planner:detail", args=[w["plan"].pk]) + "?recipes=open"),
     ("shopping list", "person", lambda w: reverse("planner:shopping", args=[w["plan"].pk])),
+    # A week cooked with leftovers, in US units: the dinner cooked for two, its second portion, the list.
+    ("leftovers, recipes open (print)", "person", lambda w: w["cooking_url"]("detail") + "?recipes=open"),
+    ("one day to print", "person", lambda w: w["cooking_url"]("detail") + "?day=2&recipes=open"),
+    ("a recipe cooked for two", "person", lambda w: w["cooking_url"]("cooked")),
+    ("a second portion's page", "person", lambda w: w["cooking_url"]("leftover")),
+    ("shopping list in US units", "person", lambda w: w["cooking_url"]("shopping")),
     ("save a plan", "person", lambda w: reverse("planner:save", args=[w["plan"].pk])),
     ("account", "person", lambda w: reverse("accounts:account")),
     ("journal", "person", lambda w: reverse("journal:home")),
@@ -109,6 +115,20 @@ def world(live_server):
     plan = Plan.objects.create(
         owner=person, name="My week", profile_data=PROFILE, document=generate_plan(parse_profile(PROFILE), seed=1)
     )
+    cooking_profile = {**PROFILE, "days": 4, "leftovers": True, "units": "us"}
+    cooking = Plan.objects.create(
+        owner=person, name="Cooked twice", profile_data=cooking_profile,
+        document=generate_plan(parse_profile(cooking_profile), seed=1),
+    )
+    meals = [(d["day"], m) for d in cooking.document["days"] for m in d["meals"]]
+    cooked = next((day, m["slot_index"]) for day, m in meals if m.get("second_portion"))
+    leftover = next((day, m["slot_index"]) for day, m in meals if m.get("leftover_of"))
+    cooking_urls = {
+        "detail": reverse("planner:detail", args=[cooking.pk]),
+        "cooked": reverse("planner:recipe", args=[cooking.pk, *cooked]),
+        "leftover": reverse("planner:recipe", args=[cooking.pk, *leftover]),
+        "shopping": reverse("planner:shopping", args=[cooking.pk]),
+    }
     Profile.objects.create(owner=person, name="Me", age=35, sex="female", weight_kg=62, height_cm=165)
     call_command("demo_journal", "pat", weeks=6, verbosity=0)  # labs, nights and eaten marks for the journal pages
     # pat shares with dana (accepted invitation); a second invitation waits for someone to open it
@@ -139,6 +159,7 @@ def world(live_server):
         "meal": Meal.objects.active().order_by("pk").first(),
         "article": Article.objects.published().first(),
         "plan": plan,
+        "cooking_url": cooking_urls.get,
         "person": person,
         "invitation_token": invitation_token,
         "draft_plan": draft_plan,
