@@ -74,6 +74,7 @@ def plan_page(request, client, pk):
     for day in view["days"]:
         for meal in day["meals"]:
             meal["marks"] = marks.get((day["day"], meal["slot_index"]), [])
+            meal["extra_class"] = f"mark-{meal['marks'][0].status}" if meal["marks"] else ""
     context = {
         "found": found,
         "record": record,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -329,3 +330,50 @@ def test_changes_to_a_persons_own_plan_log_nothing(cleo):
     plan = saved_plan(cleo)
     as_user(cleo).post(reverse("planner:lock", args=[str(plan.pk), 1, 0]))
     assert not PlanChange.objects.exists()
+
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def meal_card(body: str, day: int, slot_index: int) -> str:
+    start = body.rindex("<article", 0, body.index(f'id="meal-{day}-{slot_index}"'))
+    return body[start : body.index("</article>", start)]
+
+
+def test_the_dietitians_page_shows_the_plan_as_the_client_cooks_it_grams_beside_ounces_and_leftovers(dana, cleo):
+    """The dietitian's page uses the planner's meal cards: US measures with the grams beside them, the leftover
+    note on a second portion, 'Makes 2 portions' on the dinner cooked for two, the client's marks, and Swap/Lock
+    posting to the practice's own URLs."""
+    found = build(dana, cleo, units="us", leftovers="on", days=4)
+    document = found.plan.document
+    leftovers = [(d["day"], m) for d in document["days"] for m in d["meals"] if m.get("leftover_of")]
+    assert leftovers, "no leftover in a 4-day plan with leftovers"
+    diet = as_user(dana)
+    assert diet.post(url("plan_publish", cleo, found), {"message": ""}).status_code == 302
+    day, leftover = leftovers[0]
+    mark = reverse("journal:mark", args=[found.plan_id, day, leftover["slot_index"]])
+    assert as_user(cleo).post(mark, {"status": "eaten", "date": days_ago(0).isoformat()}).status_code == 302
+
+    body = diet.get(url("client_plan", cleo, found)).content.decode()
+    card = meal_card(body, day, leftover["slot_index"])
+    source = leftover["leftover_of"]
+    cooked = f"{WEEKDAYS[source['day'] - 1]}&#x27;s dinner (day {source['day']})"
+    assert f"No cooking today: this is the second portion of {cooked}" in card
+    assert "mark-eaten" in card and "In Cleo's journal:" in card and "Eaten" in card
+    # every amount in ounces with its grams beside it
+    quantities = re.findall(r'<span class="grams">([^<]+)</span>(?: <span class="metric">\(([^<]+)\)</span>)?', card)
+    assert quantities and all(" oz" in us or " lb" in us for us, _ in quantities)
+    assert all(re.fullmatch(r"\d+ g", grams) for _, grams in quantities), quantities
+    dinner_day = next(d for d in document["days"] if d["day"] == source["day"])
+    dinner = next(m for m in dinner_day["meals"] if m["slot"] == "dinner")
+    dinner_card = meal_card(body, source["day"], dinner["slot_index"])
+    assert "Makes 2 portions: eat one now" in dinner_card and "Your portion today:" in dinner_card
+    # the dietitian's own actions, without links to the planner's pages of a plan they do not own
+    plan_url = url("client_plan", cleo, found)
+    assert f'action="{plan_url}swap/{day}/{leftover["slot_index"]}/"' in card
+    assert f'action="{plan_url}lock/{day}/{leftover["slot_index"]}/"' in card
+    assert "hx-post" not in card
+    assert reverse("planner:detail", args=[found.plan_id]) not in body.split('id="day-1"', 1)[1]
+    swap = url("plan_swap", cleo, found, day=dinner_day["day"], slot=dinner["slot_index"])
+    assert f'action="{swap}"' in body
+
