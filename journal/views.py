@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nutrition.models import Food
+from planner import plan_labels
 from planner.models import Meal
 
 from . import eaten, exports, reminders, selectors, services, summary, trends
@@ -179,6 +180,8 @@ def _day_date(request) -> dt.date:
 def _day_context(journal, plan, day, date, form=None):
     return {
         "plan": plan,
+        # "From your dietitian Dana" on a plan someone built for this person (planner.plan_labels), or None
+        "label": plan_labels.labels_for(journal.person, [plan.pk]).get(plan.pk),
         "day": services.plan_day(plan, day),
         "date": date,
         "eaten": eaten.day_view(journal, plan, day, date),

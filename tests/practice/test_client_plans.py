@@ -377,3 +377,16 @@ def test_the_dietitians_page_shows_the_plan_as_the_client_cooks_it_grams_beside_
     swap = url("plan_swap", cleo, found, day=dinner_day["day"], slot=dinner["slot_index"])
     assert f'action="{swap}"' in body
 
+
+def test_the_clients_journal_day_says_the_plan_is_from_their_dietitian(dana, cleo):
+    found = build(dana, cleo)
+    assert as_user(dana).post(url("plan_publish", cleo, found), {"message": "Iron at lunch."}).status_code == 302
+    client = as_user(cleo)
+    page = client.get(reverse("journal:day", args=[found.plan_id, 1]))
+    assert page.status_code == 200
+    assert '<span class="from-label">From your dietitian Dana</span>' in page.content.decode()
+    # a plan of their own says nothing of the kind
+    own = Plan.objects.create(owner=cleo, name="Mine", profile_data=found.plan.profile_data,
+                              document=found.plan.document)  # fmt: skip
+    body = client.get(reverse("journal:day", args=[own.pk, 1])).content.decode()
+    assert "From your dietitian" not in body and "Mine" in body
