@@ -18,7 +18,7 @@ from config import page_cache
 from config.rate_limits import rate_limited, too_many_requests, used_up, user_account
 from config.views import plans_busy
 
-from . import form_prefill, jobs, plan_changes, plan_labels, plan_pages, plan_store, plan_tickets
+from . import form_prefill, jobs, plan_changes, plan_labels, plan_links, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
 from .forms import LAB_FIELDS, VALIDATED_FIELDS, PlanForm
 from .models import Plan, Preference, Profile
@@ -115,7 +115,14 @@ def plan_detail(request, key):
     record = _get_plan(request, key)
     show_recipes = request.GET.get("recipes") == "open"
     label = plan_labels.labels_for(request.user, [record.saved.pk]).get(record.saved.pk) if record.saved else None
-    context = {"record": record, "show_recipes": show_recipes, "label": label, **plan_pages.plan_view(record)}
+    links = plan_links.links_for(request.user, [record.saved]).get(record.saved.pk, []) if record.saved else []
+    context = {
+        "record": record,
+        "show_recipes": show_recipes,
+        "label": label,
+        "links": links,
+        **plan_pages.plan_view(record),
+    }
     # One day with its recipes open, to print and cook from: "?day=2&recipes=open".
     only = request.GET.get("day", "")
     if only:
@@ -259,10 +266,12 @@ def plan_save(request, key):
 
 @login_required
 def saved(request):
-    plans = list(Plan.objects.owned_by(request.user).only("pk", "name", "updated_at"))
+    plans = list(Plan.objects.owned_by(request.user).only("pk", "owner", "name", "updated_at"))
     labels = plan_labels.labels_for(request.user, [plan.pk for plan in plans])
+    links = plan_links.links_for(request.user, plans)
     for plan in plans:
         plan.label = labels.get(plan.pk)
+        plan.links = links.get(plan.pk, [])
     context = {
         "plans": plans,
         "profiles": Profile.objects.owned_by(request.user),

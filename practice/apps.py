@@ -23,3 +23,10 @@ class PracticeConfig(AppConfig):
 
         plan_labels.register(labels)
         plan_changes.register(on_plan_changed)
+
+        # A link to the printable handout on the owner's plan page and in their saved plans.
+        from planner import plan_links
+
+        from .handouts import handout_links
+
+        plan_links.register(handout_links)

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from journal.access import Journal
@@ -33,6 +34,7 @@ from nutrition.selectors import amounts_per_100g
 from planner import labs as lab_rules
 from planner import plan_labels, plan_pages
 from planner.models import Plan, Preference
+from planner.plan_links import PlanLink
 from planner.plan_store import saved_record
 from planner.profiles import ProfileError, parse_profile
 from planner.services import ABSORPTION_TIP, DISCLAIMER
@@ -180,3 +182,11 @@ def handout_pdf(context: dict) -> bytes:
 def filename(plan: Plan, day: dt.date | None = None) -> str:
     day = day or timezone.localdate()
     return f"restful-plate-handout-{plan.pk}-{day:%Y-%m-%d}.pdf"
+
+
+def handout_links(user, plans) -> dict[int, list[PlanLink]]:
+    """`planner.plan_links` provider: the printable handout of each saved plan `user` owns (the planner passes only
+    those), on their plan page and in their saved plans."""
+    return {
+        plan.pk: [PlanLink("Handout to print", reverse("practice:handout", kwargs={"plan": plan.pk}))] for plan in plans
+    }

@@ -300,3 +300,22 @@ def test_a_plan_published_by_the_dietitian_carries_its_label_and_message_and_wit
     client_plans.withdraw(built, people["dana"])
     assert as_user(people["maria"]).get(own_url).status_code == 404
     assert as_user(people["dana"]).get(client_urls(people)).status_code == 404
+
+
+def test_the_owners_plan_page_and_saved_plans_link_to_the_handout_and_the_link_works(people):
+    maria, plan = people["maria"], people["plan"]
+    handout = reverse("practice:handout", kwargs={"plan": plan.pk})
+    client = as_user(maria)
+    detail = client.get(reverse("planner:detail", args=[plan.pk])).content.decode()
+    assert f'<a class="button secondary" href="{handout}">Handout to print</a>' in detail
+    saved = client.get(reverse("planner:saved")).content.decode()
+    row = saved[saved.index(f'href="{reverse("planner:detail", args=[plan.pk])}"') :].split("</div>", 1)[0]
+    assert f'href="{handout}">Handout to print' in row
+    assert "Iron-first week" in page_text(client.get(handout))
+    # an unsaved plan has no handout yet; a stranger sees neither the plan nor a link
+    draft = client.post(reverse("planner:form"), {**PROFILE, "days": 1, "activity": "low", "life_stage": "none"})
+    assert draft.status_code == 302, draft.content.decode()[:2000]
+    assert "Handout to print" not in client.get(draft["Location"]).content.decode()
+    other = as_user(UserFactory(username="someone"))
+    assert other.get(reverse("planner:detail", args=[plan.pk])).status_code == 404
+    assert "Handout to print" not in other.get(reverse("planner:saved")).content.decode()
