@@ -85,13 +85,30 @@ def _locks_as_json(locked) -> list[list]:
     return [[day, slot, meal_id, scale] for (day, slot), (meal_id, scale) in sorted((locked or {}).items())]
 
 
-def run_plan_job(profile_data: dict, seed: int = 0, days: int | None = None, locked: list | None = None) -> dict:
-    """The worker's job: JSON in (profile, seed, days, locks as `_locks_as_json`), the plan document out."""
+def _leftovers_as_json(leftovers) -> list[list]:
+    """The engine's leftover links {(day, slot): (cooked day, cooked slot)} as JSON: [[day, slot, day, slot], ...]."""
+    return [[day, slot, at_day, at_slot] for (day, slot), (at_day, at_slot) in sorted((leftovers or {}).items())]
+
+
+def run_plan_job(
+    profile_data: dict,
+    seed: int = 0,
+    days: int | None = None,
+    locked: list | None = None,
+    leftovers: list | None = None,
+) -> dict:
+    """The worker's job: JSON in (profile, seed, days, locks as `_locks_as_json`, leftover links as
+    `_leftovers_as_json`), the plan document out."""
     locks = {(day, slot): (meal_id, scale) for day, slot, meal_id, scale in locked or []}
-    return services.generate_plan(parse_profile(profile_data), seed=seed, days=days, locked=locks)
+    links = {(day, slot): (at_day, at_slot) for day, slot, at_day, at_slot in leftovers or []}
+    return services.generate_plan(
+        parse_profile(profile_data), seed=seed, days=days, locked=locks, locked_leftovers=links
+    )
 
 
-def submit_plan(profile_data: dict, *, seed: int = 0, days: int | None = None, locked=None) -> Submitted:
+def submit_plan(
+    profile_data: dict, *, seed: int = 0, days: int | None = None, locked=None, leftovers=None
+) -> Submitted:
     """Queue a plan when the queue is on and reachable; otherwise generate it in this process. Raises QueueFull
     when the queue is already as long as settings.PLAN_QUEUE_MAX_LENGTH."""
     if queue_enabled():
@@ -99,9 +116,12 @@ def submit_plan(profile_data: dict, *, seed: int = 0, days: int | None = None, l
             queue = plan_queue()
             if queue.count >= settings.PLAN_QUEUE_MAX_LENGTH:
                 raise QueueFull(queue.count)
+            kwargs = {"profile_data": profile_data, "seed": seed, "days": days, "locked": _locks_as_json(locked)}
+            if leftovers:  # only when there are any: a worker of the release before reads the other four
+                kwargs["leftovers"] = _leftovers_as_json(leftovers)
             job = queue.enqueue_call(
                 run_plan_job,
-                kwargs={"profile_data": profile_data, "seed": seed, "days": days, "locked": _locks_as_json(locked)},
+                kwargs=kwargs,
                 timeout=job_timeout(),
                 result_ttl=RESULT_TTL,
                 failure_ttl=FAILURE_TTL,
@@ -112,7 +132,9 @@ def submit_plan(profile_data: dict, *, seed: int = 0, days: int | None = None, l
         except RedisError as error:
             log.warning("plan queue unreachable (%s); generating the plan in the request", error)
     profile = parse_profile(profile_data)
-    return Submitted(document=services.generate_plan(profile, seed=seed, days=days, locked=locked))
+    return Submitted(
+        document=services.generate_plan(profile, seed=seed, days=days, locked=locked, locked_leftovers=leftovers)
+    )
 
 
 def job_state(ticket: str) -> JobState:

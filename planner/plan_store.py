@@ -15,7 +15,7 @@ from nutrition.selectors import READER_TARGETS
 
 from .models import Plan, Profile
 from .profiles import parse_profile
-from .services import swap_meal
+from .services import leftovers_from_document, swap_meal
 
 DRAFTS = "planner_drafts"
 MAX_DRAFTS = 5  # older drafts fall out of the session
@@ -50,6 +50,11 @@ class PlanRecord:
                 if self.is_locked(day["day"], meal["slot_index"]):
                     locks[(day["day"] - 1, meal["slot_index"])] = (meal["meal_id"], meal["scale"])
         return locks
+
+    def locked_leftovers(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Every second portion's link to the dinner it was cooked with, 0-based, for a regeneration: the engine keeps
+        a link when both meals are locked, so a locked dinner and its locked leftover stay one dish cooked once."""
+        return leftovers_from_document(self.document)
 
 
 class NoSuchMeal(LookupError):

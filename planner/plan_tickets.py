@@ -52,7 +52,9 @@ def start_regenerate(request, record: PlanRecord) -> Started:
         return Started(ticket=waiting, already_waiting=True)
     seed = record.seed + 1
     days = len(record.document.get("days", [])) or None
-    submitted = jobs.submit_plan(record.profile_data, seed=seed, days=days, locked=record.locked_meals())
+    submitted = jobs.submit_plan(
+        record.profile_data, seed=seed, days=days, locked=record.locked_meals(), leftovers=record.locked_leftovers()
+    )
     if submitted.ticket:
         _remember(request, submitted.ticket, {"key": record.key, "seed": seed})
         return Started(ticket=submitted.ticket)

@@ -57,7 +57,11 @@ def regenerate(client_plan: ClientPlan, actor) -> None:
     record.seed += 1
     days = len(record.document.get("days", [])) or None
     record.document = generate_plan(
-        parse_profile(record.profile_data), seed=record.seed, days=days, locked=record.locked_meals()
+        parse_profile(record.profile_data),
+        seed=record.seed,
+        days=days,
+        locked=record.locked_meals(),
+        locked_leftovers=record.locked_leftovers(),
     )
     with transaction.atomic():
         plan_store.save_record(record)

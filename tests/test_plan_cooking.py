@@ -214,3 +214,46 @@ def test_one_day_prints_on_its_own_with_every_recipe_to_cook_it(client):
             assert "min prep" in card
     for bad in ("9", "x", "0"):
         assert client.get(url, {"day": bad}).status_code == 404
+
+
+def lunch_and_dinner(document):
+    return {(d["day"], m["slot_index"]): m for d in document["days"] for m in d["meals"]}
+
+
+def test_swapping_a_second_portion_leaves_its_dinner_cooked_for_one(client):
+    """Swap on a leftover lunch: the lunch becomes another meal, and the dinner it came from stops saying it makes
+    two portions for that day (no claim about a lunch that is now something else)."""
+    url = make_plan(client, leftovers="on", days="4")
+    key = url.rstrip("/").split("/")[-1]
+    document = draft(client, url)["document"]
+    day, leftover = next((d["day"], m) for d in document["days"] for m in d["meals"] if m.get("leftover_of"))
+    source = leftover["leftover_of"]
+    assert client.post(reverse("planner:swap", args=[key, day, leftover["slot_index"]])).status_code == 302
+    after = draft(client, url)["document"]
+    lunch = lunch_and_dinner(after)[(day, leftover["slot_index"])]
+    assert not lunch.get("leftover_of") and lunch["meal_id"] != leftover["meal_id"]
+    dinner = next(m for m in after["days"][source["day"] - 1]["meals"] if m["slot"] == source["slot"])
+    assert dinner.get("second_portion") != {"day": day, "slot": leftover["slot"]}
+    body = client.get(url).content.decode()
+    said = f"for {WEEKDAYS[day - 1]}&#x27;s {leftover['slot']} (day {day})"
+    assert said not in meal_html(body, source["day"], dinner["slot_index"])
+    assert "No cooking today" not in meal_html(body, day, leftover["slot_index"])
+
+
+def test_a_locked_dinner_and_its_locked_second_portion_stay_a_leftover_when_regenerated(client):
+    url = make_plan(client, leftovers="on", days="4")
+    key = url.rstrip("/").split("/")[-1]
+    document = draft(client, url)["document"]
+    day, leftover = next((d["day"], m) for d in document["days"] for m in d["meals"] if m.get("leftover_of"))
+    source = leftover["leftover_of"]
+    dinner = next(m for m in document["days"][source["day"] - 1]["meals"] if m["slot"] == source["slot"])
+    for at in ((source["day"], dinner["slot_index"]), (day, leftover["slot_index"])):
+        assert client.post(reverse("planner:lock", args=[key, *at])).status_code == 302
+    assert client.post(reverse("planner:regenerate", args=[key])).status_code == 302
+    after = lunch_and_dinner(draft(client, url)["document"])
+    kept_dinner, kept_lunch = after[(source["day"], dinner["slot_index"])], after[(day, leftover["slot_index"])]
+    assert kept_dinner["meal_id"] == dinner["meal_id"] and kept_lunch["meal_id"] == leftover["meal_id"]
+    assert kept_lunch.get("leftover_of", {}).get("day") == source["day"]
+    assert kept_dinner.get("second_portion") == {"day": day, "slot": leftover["slot"]}
+    body = client.get(url).content.decode()
+    assert "No cooking today: this is the second portion" in meal_html(body, day, leftover["slot_index"])

@@ -390,3 +390,21 @@ def test_the_clients_journal_day_says_the_plan_is_from_their_dietitian(dana, cle
                               document=found.plan.document)  # fmt: skip
     body = client.get(reverse("journal:day", args=[own.pk, 1])).content.decode()
     assert "From your dietitian" not in body and "Mine" in body
+
+
+def test_the_dietitians_regenerate_keeps_a_locked_dinner_and_its_locked_second_portion_one_dish(dana, cleo):
+    found = build(dana, cleo, leftovers="on", days=4)
+    document = found.plan.document
+    day, leftover = next((d["day"], m) for d in document["days"] for m in d["meals"] if m.get("leftover_of"))
+    source = leftover["leftover_of"]
+    dinner = next(m for m in document["days"][source["day"] - 1]["meals"] if m["slot"] == source["slot"])
+    diet = as_user(dana)
+    for at_day, slot in ((source["day"], dinner["slot_index"]), (day, leftover["slot_index"])):
+        assert diet.post(url("plan_lock", cleo, found, day=at_day, slot=slot)).status_code == 302
+    assert diet.post(url("plan_regenerate", cleo, found)).status_code == 302
+    found.plan.refresh_from_db()
+    days = found.plan.document["days"]
+    lunch = next(m for m in days[day - 1]["meals"] if m["slot_index"] == leftover["slot_index"])
+    assert lunch["meal_id"] == leftover["meal_id"] and lunch.get("leftover_of", {}).get("day") == source["day"]
+    body = diet.get(url("client_plan", cleo, found)).content.decode()
+    assert "No cooking today: this is the second portion" in meal_card(body, day, leftover["slot_index"])
