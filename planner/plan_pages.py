@@ -247,6 +247,14 @@ def plan_view(record: PlanRecord) -> dict:
     }
 
 
+def linked_days(before: list, after: list, day: int) -> list[int]:
+    """The other days a change to `day` showed on: a swapped dinner takes its second portion on a later day with
+    it, a swapped leftover leaves its dinner cooked for one; the evening before a frozen one carries a reminder."""
+    changed = {new["day"] for old, new in zip(before, after, strict=False) if old != new} - {day}
+    days = {d["day"] for d in after}
+    return sorted((changed | {d - 1 for d in changed} | ({day - 1} if changed else set())) & days - {day})
+
+
 def find_day(record: PlanRecord, day: int) -> Mapping | None:
     return next((d for d in record.document.get("days", []) if d["day"] == day), None)
 

@@ -4,6 +4,8 @@ Views only route: rules live in `forms`/`profiles`, planning in `services` (star
 which queues it via `jobs` when the worker queue is on), storage in `plan_store`, shaping in `plan_pages`.
 """
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -165,10 +167,16 @@ def plan_units(request, key):
     return redirect(back)
 
 
-def _changed_day(request, record, day):
+def _changed_day(request, record, day, before=None):
     plan_store.put_plan(request, record)
     if request.htmx:
-        return render(request, "planner/plan.html#day", {"record": record, "day": plan_pages.one_day_view(record, day)})
+        others = plan_pages.linked_days(before, record.document.get("days", []), day) if before is not None else []
+        context = {
+            "record": record,
+            "day": plan_pages.one_day_view(record, day),
+            "others": [plan_pages.one_day_view(record, other) for other in others],
+        }
+        return render(request, "planner/plan.html#changed-days", context)
     return redirect(record_url(record))
 
 
@@ -178,11 +186,12 @@ def _changed_day(request, record, day):
 def plan_swap(request, key, day, slot):
     record = _get_plan(request, key)
     before = plan_changes.meal_words(record, day, slot)
+    days_before = copy.deepcopy(record.document.get("days", []))
     try:
         plan_store.swap(record, day, slot)
     except plan_store.NoSuchMeal:
         raise Http404 from None
-    response = _changed_day(request, record, day)
+    response = _changed_day(request, record, day, days_before)
     after = plan_changes.meal_words(record, day, slot).split(": ", 1)[-1]
     plan_changes.changed(request.user, record.saved, plan_changes.SWAPPED, f"{before} → {after}")
     return response

@@ -257,3 +257,36 @@ def test_a_locked_dinner_and_its_locked_second_portion_stay_a_leftover_when_rege
     assert kept_dinner.get("second_portion") == {"day": day, "slot": leftover["slot"]}
     body = client.get(url).content.decode()
     assert "No cooking today: this is the second portion" in meal_html(body, day, leftover["slot_index"])
+
+
+@pytest.mark.parametrize("which", ["second portion", "dinner"])
+def test_a_swap_through_htmx_redraws_every_day_it_changed(client, which):
+    """The page swaps only the day it posted from; a swap touching a dinner cooked for two changes another day
+    too, which comes back out of band, so no day keeps claiming a portion that is no longer planned."""
+    url = make_plan(client, leftovers="on", days="4")
+    key = url.rstrip("/").split("/")[-1]
+    document = draft(client, url)["document"]
+    day, leftover = next((d["day"], m) for d in document["days"] for m in d["meals"] if m.get("leftover_of"))
+    source = leftover["leftover_of"]
+    dinner = next(m for m in document["days"][source["day"] - 1]["meals"] if m["slot"] == source["slot"])
+    posted, other = ((day, leftover), (source["day"], dinner)) if which == "second portion" else (
+        (source["day"], dinner), (day, leftover))  # fmt: skip
+    swap = reverse("planner:swap", args=[key, posted[0], posted[1]["slot_index"]])
+    response = client.post(swap, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('<section class="day card"') >= 2
+    assert re.search(rf'id="day-{posted[0]}" aria-labelledby="day-{posted[0]}-title">', body)  # swapped in place
+    assert re.search(rf'id="day-{other[0]}" aria-labelledby="day-{other[0]}-title" hx-swap-oob="true">', body)
+    after = lunch_and_dinner(draft(client, url)["document"])
+    redrawn = meal_html(body, other[0], other[1]["slot_index"])
+    if which == "second portion":
+        assert f"for {WEEKDAYS[day - 1]}&#x27;s {leftover['slot']} (day {day})" not in redrawn
+        assert after[(source["day"], dinner["slot_index"])].get("second_portion") is None or (
+            after[(source["day"], dinner["slot_index"])]["second_portion"]["day"] != day)  # fmt: skip
+    else:
+        now = after[(day, leftover["slot_index"])]
+        said = f"this is the second portion of {WEEKDAYS[source['day'] - 1]}&#x27;s dinner"
+        still = now.get("leftover_of", {}).get("day") == source["day"]
+        assert (said in redrawn) == still
+        assert html.escape(now["name"], quote=True) in redrawn
