@@ -319,3 +319,14 @@ def test_profiles_are_renamed_and_deleted_by_their_owner_only(client, django_use
     client.post(reverse("planner:delete", args=["profile", profile.pk]))
     assert not Profile.objects.filter(pk=profile.pk).exists()
     assert client.post(reverse("planner:delete", args=["user", 1])).status_code == 404
+
+
+def test_the_plan_pages_swap_and_lock_post_to_the_planner_with_htmx_and_name_their_meal(client):
+    url = make_plan(client)
+    key = url.rstrip("/").split("/")[-1]
+    body = client.get(url).content.decode()
+    for action in ("swap", "lock"):
+        target = reverse(f"planner:{action}", args=[key, 2, 1])
+        assert f'action="{target}"' in body and f'hx-post="{target}"' in body
+    assert 'Swap<span class="visually-hidden"> day 2 ' in body
+    assert f'href="{reverse("planner:recipe", args=[key, 1, 0])}"' in body and f'href="{url}?day=1&amp;' in body

@@ -102,7 +102,11 @@ PAGES = [
     ("a client's published plan", "dietitian", lambda w: w["client_plan_url"](w["published_plan"])),
     ("a client plan they deleted", "dietitian", lambda w: w["client_plan_url"](w["deleted_plan"])),
     ("a plan from the dietitian", "person", lambda w: reverse("planner:detail", args=[w["published_plan"].plan_id])),
-]
+    ("journal day of a plan from the dietitian", "person",
+     lambda w: reverse("journal:day", args=[w["published_plan"].plan_id, 1])),
+    # the planner's day and meal partials on the dietitian's page: leftovers, US units, the client's marks
+    ("a client's plan cooked with leftovers", "dietitian", lambda w: w["client_plan_url"](w["cooking_client_plan"])),
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -139,6 +143,7 @@ def world(live_server):
     draft_plan = client_plans.create(dietitian, person, {**PROFILE, "days": 1}, "Drafted")
     published_plan = client_plans.create(dietitian, person, {**PROFILE, "days": 1}, "From dana")
     client_plans.publish(published_plan, dietitian, "Lentils twice this week.")
+    cooking_client_plan = client_plans.create(dietitian, person, cooking_profile, "Cooked for pat")
     deleted_plan = client_plans.create(dietitian, person, {**PROFILE, "days": 1}, "Deleted by pat")
     client_plans.publish(deleted_plan, dietitian, "Gone soon.")
     client_plans.on_plan_changed(person, deleted_plan.plan, "deleted")
@@ -165,6 +170,7 @@ def world(live_server):
         "draft_plan": draft_plan,
         "published_plan": published_plan,
         "deleted_plan": deleted_plan,
+        "cooking_client_plan": cooking_client_plan,
         "client_plan_url": lambda found: reverse("practice:client_plan", args=[person.pk, found.pk]),
         "draft": draft["Location"],
         "form_errors": reverse("planner:form"),
