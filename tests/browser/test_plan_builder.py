@@ -90,7 +90,7 @@ def test_person_signs_up_from_a_plan_and_finds_it_saved(page):
     page.get_by_role("button", name="Save plan").click()
     expect(page.get_by_role("heading", name="Marta's iron week")).to_be_visible()
     page.get_by_role("link", name="My plans").click()
-    page.get_by_role("link", name="Marta's iron week").click()
+    page.get_by_role("link", name="Marta's iron week", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile(r"^Day 1 · "))).to_be_visible()
 
 

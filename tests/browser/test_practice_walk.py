@@ -121,7 +121,7 @@ def test_a_dietitian_and_a_client_in_two_browsers(browser, live_server, screens)
     # Pat sees it among their plans, from their dietitian, with the note, and marks the first meal eaten.
     pat.goto("/plan/saved/")
     expect(pat.get_by_text("From your dietitian Dana Reyes")).to_be_visible()
-    pat.get_by_role("link", name="Iron week").click()
+    pat.get_by_role("link", name="Iron week", exact=True).click()
     expect(pat.get_by_role("heading", name="From your dietitian Dana Reyes")).to_be_visible()
     expect(pat.get_by_text("Lentils twice this week")).to_be_visible()
     shoot(pat, screens, "client-sees-plan")
@@ -154,7 +154,7 @@ def test_a_dietitian_and_a_client_in_two_browsers(browser, live_server, screens)
     del errors[before:]
     expect(pat.get_by_role("main")).not_to_contain_text("Shared with your dietitian")
     pat.goto("/plan/saved/")
-    expect(pat.get_by_role("link", name="Iron week")).to_be_visible()  # the published plan stays Pat's
+    expect(pat.get_by_role("link", name="Iron week", exact=True)).to_be_visible()  # the published plan stays Pat's
 
     dietitian_context.close()
     client_context.close()
