@@ -1,14 +1,14 @@
 """Flood test: does a flood of plan posts from one address slow other visitors' pages down? Run by hand, loopback only.
 
     .venv/bin/python bench/flood.py [--seconds 20] [--ramp 10] [--visitors 4] [--flooders 8] [--workers 2]
-                                    [--queue [--redis-url URL]] [--keep-db | --sqlite FILE] [--pg-database NAME]
-                                    [--port 8766] [--smoke]
+                                    [--queue [--redis-url URL] [--plan-nice 10]] [--keep-db | --sqlite FILE]
+                                    [--pg-database NAME] [--port 8766] [--smoke]
 
 It creates a throwaway PostgreSQL database (--pg-database, restful_plate_flood by default; or, with --sqlite, a
 SQLite file kept for the next run), migrates it, loads the fixtures, collects the static files, and starts gunicorn
 on 127.0.0.1 in production mode with the default rate limits (plans built in the web request, the worst case for a
-flood, unless --queue puts them on a Redis queue with one plan_worker: --redis-url, default
-redis://127.0.0.1:6379/12, a scratch database that is flushed before and after).
+flood, unless --queue puts them on a Redis queue with one plan_worker, niced as docs/deploy.md says: --redis-url,
+default redis://127.0.0.1:6379/12, a scratch database that is flushed before and after).
 Then two phases:
 
 1. baseline, --seconds: --visitors Python clients on 127.0.0.1, back to back, over home, a foods search, a food page
@@ -36,6 +36,7 @@ import multiprocessing
 import os
 import random
 import re
+import resource
 import signal
 import statistics
 import subprocess
@@ -129,7 +130,8 @@ def flood_process(port: int, flooders: int, seconds: float, results) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    results.put(answers)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    results.put((answers, usage.ru_utime + usage.ru_stime))
 
 
 def run_phase(port: int, paths: list[str], args, flood: bool) -> dict:
@@ -152,9 +154,9 @@ def run_phase(port: int, paths: list[str], args, flood: bool) -> dict:
         thread.start()
     for thread in visitors:
         thread.join(timeout=ramp + args.seconds + 60)
-    answers = []
+    answers, flood_cpu = [], 0.0
     if flooder is not None:
-        answers = results.get(timeout=90)
+        answers, flood_cpu = results.get(timeout=90)
         flooder.join(timeout=30)
     ramp_end = started + ramp
     return {
@@ -163,6 +165,7 @@ def run_phase(port: int, paths: list[str], args, flood: bool) -> dict:
         "errors": errors,
         "answers": collections.Counter(status for _, status in answers),
         "ramp answers": collections.Counter(status for at, status in answers if at < ramp_end),
+        "flood cpu": flood_cpu,
     }
 
 
@@ -189,6 +192,8 @@ def main() -> None:
                         help="seconds the flood runs before the measured part (it spends its allowance)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--queue", action="store_true", help="plans on a Redis queue with one plan_worker")
+    parser.add_argument("--plan-nice", type=int, default=10,
+                        help="run plan_worker under `nice -n N` (docs/deploy.md runs it at Nice=10; 0: not niced)")
     parser.add_argument("--redis-url", default=REDIS_URL, help="the scratch Redis database of --queue (flushed)")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--sqlite", metavar="FILE",
@@ -234,7 +239,8 @@ def main() -> None:
             [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
              "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env))
         if args.queue:
-            processes.append(subprocess.Popen([sys.executable, "manage.py", "plan_worker"], cwd=ROOT, env=env,
+            nice = ["nice", "-n", str(args.plan_nice)] if args.plan_nice else []  # as docs/deploy.md's Nice=
+            processes.append(subprocess.Popen([*nice, sys.executable, "manage.py", "plan_worker"], cwd=ROOT, env=env,
                                               stdout=subprocess.DEVNULL))
         for _ in range(150):
             try:
@@ -252,7 +258,8 @@ def main() -> None:
         flooded = run_phase(args.port, paths, args, flood=True)
         load_after = load_average()
 
-        mode = "plans on the queue (1 plan_worker)" if args.queue else "plans in the web request"
+        mode = (f"plans on the queue (1 plan_worker, nice {args.plan_nice})" if args.queue
+                else "plans in the web request")
         database = "SQLite" if args.sqlite else "PostgreSQL"
         print(f"gunicorn {args.workers} sync workers, {database}, {mode}; {args.visitors} visitors on 127.0.0.1, "
               f"{args.flooders} flooding threads on {FLOODER_ADDRESS}; {os.cpu_count()} cores (shared); "
@@ -266,6 +273,9 @@ def main() -> None:
         for name, when in (("ramp answers", f"first {args.ramp:g} s"), ("answers", "in all")):
             answers = ", ".join(f"{status}: {count}" for status, count in sorted(flooded[name].items(), key=str))
             print(f"flood answers by status ({when}): {answers or 'none'}")
+        seconds = args.ramp + args.seconds
+        print(f"the flooding client itself (on the same cores) used {flooded['flood cpu']:.1f} s of CPU "
+              f"in {seconds:g} s")
         if before and during:
             ratio = during / before
             verdict = "met" if ratio <= GOAL_RATIO else "NOT met"
