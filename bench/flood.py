@@ -2,13 +2,15 @@
 
     .venv/bin/python bench/flood.py [--seconds 20] [--ramp 10] [--visitors 4] [--flooders 8] [--workers 2]
                                     [--queue [--redis-url URL] [--plan-nice 10]] [--keep-db | --sqlite FILE]
-                                    [--pg-database NAME] [--port 8766] [--smoke]
+                                    [--pg-database NAME] [--port 8766] [--nginx] [--smoke]
 
 It creates a throwaway PostgreSQL database (--pg-database, restful_plate_flood by default; or, with --sqlite, a
 SQLite file kept for the next run), migrates it, loads the fixtures, collects the static files, and starts gunicorn
 on 127.0.0.1 in production mode with the default rate limits (plans built in the web request, the worst case for a
 flood, unless --queue puts them on a Redis queue with one plan_worker, niced as docs/deploy.md says: --redis-url,
 default redis://127.0.0.1:6379/12, a scratch database that is flushed before and after).
+With --nginx, nginx listens on --port in front of gunicorn (on --port + 1) with the per-address limit on the solving
+URLs that docs/deploy.md gives (`limit_req`, POSTs only), as a deployment would have it.
 Then two phases:
 
 1. baseline, --seconds: --visitors Python clients on 127.0.0.1, back to back, over home, a foods search, a food page
@@ -37,6 +39,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import signal
 import statistics
 import subprocess
@@ -179,6 +182,49 @@ def row(name: str, times: list[float], seconds: float, errors: int | str = "") -
     return p95
 
 
+# docs/deploy.md's per-address limit on the solving URLs, in front of gunicorn (--nginx).
+NGINX_CONF = """
+worker_processes 1;
+error_log {tmp}/error.log warn;
+pid {tmp}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+    map $request_method $solve_key {{ POST $binary_remote_addr; default ""; }}
+    limit_req_zone $solve_key zone=solves:10m rate=30r/m;
+    upstream restful_plate {{ server 127.0.0.1:{app_port}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location ~ ^/plan/($|[^/]+/(swap|regenerate)/) {{
+            limit_req zone=solves burst=10 nodelay;
+            limit_req_status 429;
+            proxy_pass http://restful_plate;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+        }}
+        location / {{
+            proxy_pass http://restful_plate;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+        }}
+    }}
+}}
+"""
+
+
+def start_nginx(port: int, app_port: int) -> subprocess.Popen:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        sys.exit("--nginx needs nginx (apt-get install nginx-light)")
+    tmp = tempfile.mkdtemp(prefix="flood-nginx-")
+    os.chmod(tmp, 0o755)  # nginx's worker runs as an unprivileged user when started as root
+    conf = Path(tmp) / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, app_port=app_port))
+    return subprocess.Popen([nginx, "-p", tmp, "-c", str(conf), "-g", "daemon off;"])
+
+
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -201,6 +247,9 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true",
                         help="keep the database and reuse it next time (set-up takes minutes on a busy machine)")
     parser.add_argument("--pg-database", default=FLOOD_DB, help="the throwaway PostgreSQL database's name")
+    parser.add_argument("--nginx", action="store_true",
+                        help="put nginx in front, with docs/deploy.md's per-address limit on solving URLs "
+                             "(gunicorn then listens on --port + 1)")
     parser.add_argument("--smoke", action="store_true", help="a tiny run that checks the bench works")
     args = parser.parse_args()
     if args.smoke:
@@ -214,6 +263,9 @@ def main() -> None:
                DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SESSION_COOKIE_SECURE="0", DJANGO_CSRF_COOKIE_SECURE="0",
                DJANGO_LOG_LEVEL="WARNING", DJANGO_STATIC_ROOT=static_root)
     env.pop("REDIS_URL", None)
+    app_port = args.port + 1 if args.nginx else args.port
+    if args.nginx:
+        env["DJANGO_TRUSTED_PROXIES"] = "1"  # nginx puts the address it saw in X-Forwarded-For, as docs/deploy.md
     if args.sqlite:
         env["DATABASE_URL"] = f"sqlite:///{Path(args.sqlite).resolve()}"
         args.keep_db = True
@@ -237,7 +289,9 @@ def main() -> None:
                                   check=True, capture_output=True, text=True).stdout.split()
         processes.append(subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
-             "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env))
+             "-b", f"127.0.0.1:{app_port}", "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env))
+        if args.nginx:
+            processes.append(start_nginx(args.port, app_port))
         if args.queue:
             nice = ["nice", "-n", str(args.plan_nice)] if args.plan_nice else []  # as docs/deploy.md's Nice=
             processes.append(subprocess.Popen([*nice, sys.executable, "manage.py", "plan_worker"], cwd=ROOT, env=env,
@@ -260,6 +314,8 @@ def main() -> None:
 
         mode = (f"plans on the queue (1 plan_worker, nice {args.plan_nice})" if args.queue
                 else "plans in the web request")
+        if args.nginx:
+            mode += ", behind nginx with docs/deploy.md's limit on solving URLs"
         database = "SQLite" if args.sqlite else "PostgreSQL"
         print(f"gunicorn {args.workers} sync workers, {database}, {mode}; {args.visitors} visitors on 127.0.0.1, "
               f"{args.flooders} flooding threads on {FLOODER_ADDRESS}; {os.cpu_count()} cores (shared); "

@@ -89,7 +89,7 @@ TEMPLATES = [
         "OPTIONS": {
             # {% partialdef %} everywhere without a {% load %}: pages define their own fragments.
             "builtins": ["template_partials.templatetags.partials"],
-            "libraries": {"page_cache": "config.page_cache_tags"},  # config is not an app
+            "libraries": {"page_cache": "config.page_cache_tags", "site_urls": "config.site_urls"},  # not apps
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
