@@ -244,8 +244,13 @@ def test_plans_built_in_the_request_have_a_smaller_allowance_than_queued_ones(ra
 
 
 def test_queued_plans_do_not_count_against_the_in_request_allowance(rates, plan_queue):
+    from tests.test_plan_queue import work
+
     rates("plan-in-request", "1/h")
-    statuses = [visitor("203.0.113.67").post(reverse("planner:form"), ONE_DAY).status_code for _ in range(3)]
+    statuses = []
+    for _ in range(3):
+        statuses.append(visitor("203.0.113.67").post(reverse("planner:form"), ONE_DAY).status_code)
+        work(plan_queue)  # built before the next, which one address may then queue
     assert statuses == [302, 302, 302]
 
 
@@ -262,3 +267,18 @@ def test_a_refused_solve_costs_one_cache_read_and_is_not_logged_per_request(rate
             assert_too_many(visitor(address).post(reverse("planner:form"), ONE_DAY), 3600)
     assert solver["calls"] == calls
     assert "Too Many Requests" not in caplog.text
+
+
+def test_an_address_has_one_plan_waiting_in_the_queue_whatever_its_sessions(plan_queue):
+    from tests.test_plan_queue import work
+
+    address = "203.0.113.69"
+    first = visitor(address)
+    waiting = first.post(reverse("planner:form"), PERSON)["Location"]
+    assert WAIT_URL.fullmatch(waiting)
+    assert_one_at_a_time(visitor(address).post(reverse("planner:form"), PERSON))  # another session, same address
+    assert first.post(reverse("planner:form"), PERSON)["Location"] == waiting  # its own session: the plan it waits for
+    assert WAIT_URL.fullmatch(visitor("203.0.113.70").post(reverse("planner:form"), PERSON)["Location"])
+    assert jobs.plan_queue(plan_queue).count == 2
+    work(plan_queue)
+    assert WAIT_URL.fullmatch(visitor(address).post(reverse("planner:form"), PERSON)["Location"])  # built: free again
