@@ -1,15 +1,20 @@
 """Sign-up, and the account page (API tokens, sharing, download all your data, delete your account); sign in, sign
 out and password reset are Django's own auth views (see urls.py)."""
 
+import functools
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from config import page_cache
 from config.rate_limits import rate_limited
 from planner.models import Plan
 from practice.selectors import sharings_of
@@ -20,7 +25,30 @@ from .models import ApiToken
 from .personal_data import delete_account, personal_data_json
 
 
+def blank_form_page(template: str, name: str, context: Callable[[object], dict], *, no_cache: bool = False):
+    """A view decorator for the sign-in, sign-up and password-reset pages: a plain visitor's GET with no query string
+    gets the empty form as a whole page from the page cache (each with their own CSRF token: `page_cache.page`);
+    the page depends on nothing but this release's code and templates, which key it. Anything else (a POST, a
+    `?next=`, a signed-in visitor, a waiting message) goes to the view. `no_cache` keeps the headers of a view under
+    `never_cache` (Django's sign-in view)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method != "GET" or request.GET or not page_cache.plain_visitor(request):
+                return view(request, *args, **kwargs)
+            response = page_cache.page(request, template, name, (), lambda: context(request))
+            if no_cache:
+                add_never_cache_headers(response)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
 @rate_limited("sign-up", account=lambda request: None)  # a new account: per address only
+@blank_form_page("accounts/signup.html", "sign-up", lambda request: {"form": SignUpForm(), "next": ""})
 def signup(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     allowed = {request.get_host()}

@@ -1,24 +1,33 @@
 """Flood test: does a flood of plan posts from one address slow other visitors' pages down? Run by hand, loopback only.
 
-    .venv/bin/python bench/flood.py [--seconds 20] [--ramp 10] [--visitors 4] [--flooders 8] [--workers 2] [--queue]
-                                    [--keep-db | --sqlite FILE]
+    .venv/bin/python bench/flood.py [--seconds 20] [--ramp 10] [--visitors 4] [--flooders 8] [--workers 2]
+                                    [--queue [--redis-url URL] [--plan-nice 10]] [--keep-db | --sqlite FILE]
+                                    [--pg-database NAME] [--port 8766] [--nginx] [--flood-nice N]
+                                    [--smoke]
 
-It creates a throwaway PostgreSQL database (restful_plate_flood; or, with --sqlite, a SQLite file kept for the next
-run), migrates it, loads the fixtures, collects the static files, and starts gunicorn on 127.0.0.1 in production
-mode with the default rate limits (plans built in the web request, the worst case for a flood, unless --queue puts
-them on a scratch Redis queue with one plan_worker).
-Then two phases of --seconds each:
+It creates a throwaway PostgreSQL database (--pg-database, restful_plate_flood by default; or, with --sqlite, a
+SQLite file kept for the next run), migrates it, loads the fixtures, collects the static files, and starts gunicorn
+on 127.0.0.1 in production mode with the default rate limits (plans built in the web request, the worst case for a
+flood, unless --queue puts them on a Redis queue with one plan_worker, niced as docs/deploy.md says: --redis-url,
+default redis://127.0.0.1:6379/12, a scratch database that is flushed before and after).
+With --nginx, nginx listens on --port in front of gunicorn (on --port + 1) with the per-address limit on the solving
+URLs that docs/deploy.md gives (`limit_req`, POSTs only), as a deployment would have it.
+Then two phases:
 
-1. baseline: --visitors Python clients on 127.0.0.1, back to back, over home, a foods search, a food page and the
-   plan form, each time as a new visitor (no cookies, as most first visits are);
-2. flood: --flooders threads post complete 7-day plan forms as fast as they can from 127.0.0.2, a second loopback
-   address (the rate limits count per address; a real flood would come from one); after --ramp seconds (in which
-   the flood spends its allowance: 10 plans per 10 minutes) the same visitors run again for --seconds.
+1. baseline, --seconds: --visitors Python clients on 127.0.0.1, back to back, over home, a foods search, a food page
+   and the plan form, each time as a new visitor (no cookies, as most first visits are);
+2. flood, --ramp + --seconds: --flooders threads (in a process of their own, so that they do not take the
+   visitors' interpreter lock) post complete 7-day plan forms as fast as they can from 127.0.0.2, a second loopback
+   address (the rate limits count per address; a real flood would come from one). The same visitors run throughout;
+   their pages in the first --ramp seconds (while the flood spends its allowance of plans: settings.RATE_LIMITS)
+   and after it are reported apart.
 
-It prints each phase's p50/p95 of the visitors' pages, the flood's answers by status, and the ratio of the p95s (the
-goal: at most 1.2), then stops everything and drops the database. The whole run is bounded (--seconds x 2 plus
-set-up; every request has a 30 s timeout). On a busy shared machine the figures move with everything else running:
-run it more than once before reading much into a few per cent.
+It prints a table: the visitors' p50/p95/p99 in each phase, the flood's answers by status, and the ratio of the
+visitors' p95 under the flood (after the ramp) to the baseline p95 (the goal: at most 1.2), with the load average
+before and after, then stops everything and drops the database. The whole run is bounded (--ramp + --seconds x 2
+plus set-up; every request has a 30 s timeout). On a busy shared machine the figures move with everything else
+running: run it more than once before reading much into a few per cent. --smoke is a tiny run (1 s phases, one
+visitor, two flooders) that only checks that the bench works (tests/test_benches.py).
 """
 
 from __future__ import annotations
@@ -26,9 +35,12 @@ from __future__ import annotations
 import argparse
 import collections
 import http.client
+import multiprocessing
 import os
 import random
 import re
+import resource
+import shutil
 import signal
 import statistics
 import subprocess
@@ -43,7 +55,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DB_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 FLOOD_DB = "restful_plate_flood"
-REDIS_URL = "redis://127.0.0.1:6379/12"  # a scratch Redis database, flushed before and after (--queue only)
+REDIS_URL = "redis://127.0.0.1:6379/12"  # the default scratch Redis database, flushed before and after (--queue)
 SEARCH_TERMS = ["lentil", "spinach", "salmon", "oat", "bean", "milk", "egg", "rice", "kiwi", "tofu"]
 FLOODER_ADDRESS = "127.0.0.2"
 GOAL_RATIO = 1.2
@@ -74,11 +86,13 @@ def request(port: int, method: str, path: str, *, body: bytes | None = None, hea
         connection.close()
 
 
-def visit_loop(port: int, paths: list[str], seed: int, until: float, times: list[float], errors: list[str]) -> None:
+def visit_loop(port: int, paths: list[str], seed: int, until: float, times: list[tuple[float, float]],
+               errors: list[str]) -> None:
+    """One visitor: pages back to back until `until`; each page's (start, ms) goes into `times`."""
     rng = random.Random(seed)
     while time.monotonic() < until:
         path = rng.choice(paths)
-        started = time.perf_counter()
+        started_at, started = time.monotonic(), time.perf_counter()
         try:
             status, _, _ = request(port, "GET", path)
         except OSError as error:
@@ -87,10 +101,10 @@ def visit_loop(port: int, paths: list[str], seed: int, until: float, times: list
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200:
             errors.append(f"{path}: {status}")
-        times.append(elapsed)
+        times.append((started_at, elapsed))
 
 
-def flood_loop(port: int, seed: int, until: float, answers: collections.Counter) -> None:
+def flood_loop(port: int, seed: int, until: float, answers: list) -> None:
     """One flooding thread: a form page for its cookie and token, then 7-day plan posts back to back."""
     rng = random.Random(seed)
     _, headers, page = request(port, "GET", "/plan/", source=FLOODER_ADDRESS)
@@ -108,90 +122,189 @@ def flood_loop(port: int, seed: int, until: float, answers: collections.Counter)
                                    headers=headers, source=FLOODER_ADDRESS)
         except OSError:
             status = "error"
-        answers[status] += 1
+        answers.append((time.monotonic(), status))
+
+
+def flood_process(port: int, flooders: int, seconds: float, results, nice: int = 0) -> None:
+    """The flood, in a process of its own: `flooders` threads for `seconds`; (time, status) of each answer back."""
+    if nice:
+        os.nice(nice)
+    answers: list = []
+    until = time.monotonic() + seconds
+    threads = [threading.Thread(target=flood_loop, args=(port, 1000 + i, until, answers)) for i in range(flooders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    results.put((answers, usage.ru_utime + usage.ru_stime))
 
 
 def run_phase(port: int, paths: list[str], args, flood: bool) -> dict:
-    """Visitors for --seconds; with `flood`, the flooders start --ramp seconds earlier and run to the end."""
-    times: list[float] = []
+    """Visitors for --seconds; with `flood`, the flood runs too and the visitors start with it, --ramp seconds
+    earlier (their pages in the ramp are kept apart). time.monotonic() is one clock for both processes."""
+    times: list[tuple[float, float]] = []
     errors: list[str] = []
-    answers: collections.Counter = collections.Counter()
-    threads = []
+    ramp = args.ramp if flood else 0
+    flooder = results = None
     if flood:
-        until = time.monotonic() + args.ramp + args.seconds
-        threads += [threading.Thread(target=flood_loop, args=(port, 1000 + i, until, answers))
-                    for i in range(args.flooders)]
-        for thread in threads:
-            thread.start()
-        time.sleep(args.ramp)
-    ramp_answers = collections.Counter(answers)
-    until = time.monotonic() + args.seconds
+        context = multiprocessing.get_context("spawn")
+        results = context.Queue()
+        flooder = context.Process(target=flood_process,
+                                  args=(port, args.flooders, ramp + args.seconds, results, args.flood_nice))
+        flooder.start()
+    started = time.monotonic()
+    until = started + ramp + args.seconds
     visitors = [threading.Thread(target=visit_loop, args=(port, paths, i, until, times, errors))
                 for i in range(args.visitors)]
     for thread in visitors:
         thread.start()
-    for thread in [*visitors, *threads]:
-        thread.join(timeout=args.seconds + 60)
-    return {"times": times, "errors": errors, "answers": answers, "ramp": ramp_answers}
+    for thread in visitors:
+        thread.join(timeout=ramp + args.seconds + 60)
+    answers, flood_cpu = [], 0.0
+    if flooder is not None:
+        answers, flood_cpu = results.get(timeout=90)
+        flooder.join(timeout=30)
+    ramp_end = started + ramp
+    return {
+        "ramp": [ms for at, ms in times if at < ramp_end],
+        "times": [ms for at, ms in times if at >= ramp_end],
+        "errors": errors,
+        "answers": collections.Counter(status for _, status in answers),
+        "ramp answers": collections.Counter(status for at, status in answers if at < ramp_end),
+        "flood cpu": flood_cpu,
+    }
 
 
-def report(name: str, phase: dict, seconds: float) -> float:
-    times = phase["times"]
+def row(name: str, times: list[float], seconds: float, errors: int | str = "") -> float | None:
+    if not times:
+        print(f"{name:<36} {'no pages':>8}")
+        return None
     p95 = percentile(times, 95)
-    print(f"{name:<9} {len(times):>6} {len(times) / seconds:>7.1f} {statistics.median(times):>8.1f} {p95:>8.1f} "
-          f"{percentile(times, 99):>8.1f} {len(phase['errors']):>7}")
+    print(f"{name:<36} {len(times):>6} {len(times) / seconds:>7.1f} {statistics.median(times):>8.1f} {p95:>8.1f} "
+          f"{percentile(times, 99):>8.1f} {errors:>7}")
     return p95
+
+
+# docs/deploy.md's per-address limit on the solving URLs, in front of gunicorn (--nginx).
+NGINX_CONF = """
+worker_processes 1;
+error_log {tmp}/error.log warn;
+pid {tmp}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body; proxy_temp_path {tmp}/proxy; fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi; scgi_temp_path {tmp}/scgi;
+    map $request_method $solve_key {{ POST $binary_remote_addr; default ""; }}
+    limit_req_zone $solve_key zone=solves:10m rate=30r/m;
+    upstream restful_plate {{ server 127.0.0.1:{app_port}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location ~ ^/plan/($|[^/]+/(swap|regenerate)/) {{
+            limit_req zone=solves burst=10 nodelay;
+            limit_req_status 429;
+            proxy_pass http://restful_plate;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+        }}
+        location / {{
+            proxy_pass http://restful_plate;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+        }}
+    }}
+}}
+"""
+
+
+def start_nginx(port: int, app_port: int) -> subprocess.Popen:
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        sys.exit("--nginx needs nginx (apt-get install nginx-light)")
+    tmp = tempfile.mkdtemp(prefix="flood-nginx-")
+    os.chmod(tmp, 0o755)  # nginx's worker runs as an unprivileged user when started as root
+    conf = Path(tmp) / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(tmp=tmp, port=port, app_port=app_port))
+    return subprocess.Popen([nginx, "-p", tmp, "-c", str(conf), "-g", "daemon off;"])
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=20, help="length of each phase")
+    parser.add_argument("--seconds", type=float, default=20, help="length of the baseline and of the measured flood")
     parser.add_argument("--visitors", type=int, default=4)
     parser.add_argument("--flooders", type=int, default=8)
     parser.add_argument("--ramp", type=float, default=10,
-                        help="seconds the flood runs before the visitors are measured (it spends its allowance)")
+                        help="seconds the flood runs before the measured part (it spends its allowance)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--queue", action="store_true", help="plans on a Redis queue with one plan_worker")
+    parser.add_argument("--plan-nice", type=int, default=10,
+                        help="run plan_worker under `nice -n N` (docs/deploy.md runs it at Nice=10; 0: not niced)")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="the scratch Redis database of --queue (flushed)")
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--sqlite", metavar="FILE",
                         help="a SQLite file instead of PostgreSQL (faster set-up; kept and reused if it has foods)")
     parser.add_argument("--keep-db", action="store_true",
                         help="keep the database and reuse it next time (set-up takes minutes on a busy machine)")
+    parser.add_argument("--pg-database", default=FLOOD_DB, help="the throwaway PostgreSQL database's name")
+    parser.add_argument("--nginx", action="store_true",
+                        help="put nginx in front, with docs/deploy.md's per-address limit on solving URLs "
+                             "(gunicorn then listens on --port + 1)")
+    parser.add_argument("--flood-nice", type=int, default=0,
+                        help="run the flooding client under nice N: on a machine it shares with the server, a flood "
+                             "that is refused cheaply is soon limited by the client's own CPU, which a real flood "
+                             "from elsewhere would not take from the server")
+    parser.add_argument("--smoke", action="store_true", help="a tiny run that checks the bench works")
     args = parser.parse_args()
+    if args.smoke:
+        args.seconds, args.ramp, args.visitors, args.flooders = 1, 1, 1, 2
     # A `timeout` or kill still stops gunicorn and drops the database (the `finally` below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("flood.py: stopped"))
 
     static_root = tempfile.mkdtemp(prefix="flood-static-")
-    env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{FLOOD_DB}",
+    env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.pg_database}",
                DJANGO_DEBUG="0", DJANGO_SECRET_KEY="flood-test-" + "k" * 50, DJANGO_ALLOWED_HOSTS="127.0.0.1",
                DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SESSION_COOKIE_SECURE="0", DJANGO_CSRF_COOKIE_SECURE="0",
                DJANGO_LOG_LEVEL="WARNING", DJANGO_STATIC_ROOT=static_root)
     env.pop("REDIS_URL", None)
+    app_port = args.port + 1 if args.nginx else args.port
+    if args.nginx:
+        env["DJANGO_TRUSTED_PROXIES"] = "1"  # nginx puts the address it saw in X-Forwarded-For, as docs/deploy.md
     if args.sqlite:
         env["DATABASE_URL"] = f"sqlite:///{Path(args.sqlite).resolve()}"
         args.keep_db = True
     if args.queue:
-        env["REDIS_URL"] = REDIS_URL
-        subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=True, capture_output=True)
-    exists = subprocess.run(["psql", DB_ADMIN_URL, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{FLOOD_DB}'"],
+        env["REDIS_URL"] = args.redis_url
+        subprocess.run(["redis-cli", "-u", args.redis_url, "flushdb"], check=True, capture_output=True)
+    exists_sql = f"SELECT 1 FROM pg_database WHERE datname = '{args.pg_database}'"
+    exists = subprocess.run(["psql", DB_ADMIN_URL, "-Atc", exists_sql],
                             capture_output=True, text=True).stdout.strip() == "1"
     if not args.sqlite and not (args.keep_db and exists):
-        psql(f"DROP DATABASE IF EXISTS {FLOOD_DB}")
-        psql(f"CREATE DATABASE {FLOOD_DB}")
+        psql(f"DROP DATABASE IF EXISTS {args.pg_database}")
+        psql(f"CREATE DATABASE {args.pg_database}")
     processes: list[subprocess.Popen] = []
     try:
         for step in (("migrate", "--noinput"), ("createcachetable",), ("load_reference_data",),
                      ("collectstatic", "--noinput")):  # load_reference_data leaves a database with foods alone
             print(f"set-up: manage.py {step[0]}", file=sys.stderr, flush=True)
             manage(env, *step)
+        # A kept database keeps the last run's rate-limit counts: each run starts with the flood's allowance unspent.
+        manage(env, "shell", "-v", "0", "-c", "from django.core.cache import cache; cache.clear()")
         ids = "from nutrition.models import Food; print(*Food.objects.values_list('pk', flat=True)[:50])"
         food_ids = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", ids], cwd=ROOT, env=env,
                                   check=True, capture_output=True, text=True).stdout.split()
         processes.append(subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
-             "-b", f"127.0.0.1:{args.port}", "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env))
+             "-b", f"127.0.0.1:{app_port}", "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env))
+        if args.nginx:
+            processes.append(start_nginx(args.port, app_port))
         if args.queue:
-            processes.append(subprocess.Popen([sys.executable, "manage.py", "plan_worker"], cwd=ROOT, env=env,
+            nice = ["nice", "-n", str(args.plan_nice)] if args.plan_nice else []  # as docs/deploy.md's Nice=
+            processes.append(subprocess.Popen([*nice, sys.executable, "manage.py", "plan_worker"], cwd=ROOT, env=env,
                                               stdout=subprocess.DEVNULL))
         for _ in range(150):
             try:
@@ -204,21 +317,39 @@ def main() -> None:
             for _ in range(args.workers):
                 request(args.port, "GET", path)
 
+        load_before = load_average()
         baseline = run_phase(args.port, paths, args, flood=False)
         flooded = run_phase(args.port, paths, args, flood=True)
+        load_after = load_average()
 
-        mode = "plans on the queue (1 plan_worker)" if args.queue else "plans in the web request"
+        mode = (f"plans on the queue (1 plan_worker, nice {args.plan_nice})" if args.queue
+                else "plans in the web request")
+        if args.nginx:
+            mode += ", behind nginx with docs/deploy.md's limit on solving URLs"
         database = "SQLite" if args.sqlite else "PostgreSQL"
         print(f"gunicorn {args.workers} sync workers, {database}, {mode}; {args.visitors} visitors on 127.0.0.1, "
-              f"{args.flooders} flooding threads on {FLOODER_ADDRESS}; {args.seconds:g} s a phase; "
-              f"{os.cpu_count()} cores (shared)")
-        print(f"{'phase':<9} {'pages':>6} {'pages/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
-        before = report("baseline", baseline, args.seconds)
-        during = report("flood", flooded, args.seconds)
-        for name, when in (("ramp", f"first {args.ramp:g} s"), ("answers", "in all")):
+              f"{args.flooders} flooding threads on {FLOODER_ADDRESS}; {os.cpu_count()} cores (shared); "
+              f"load average {load_before} before, {load_after} after")
+        print(f"{'visitors pages, phase':<36} {'pages':>6} {'pages/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+              f"{'errors':>7}")
+        before = row("baseline (no flood)", baseline["times"], args.seconds, len(baseline["errors"]))
+        ramp = row(f"flood, first {args.ramp:g} s (allowance spent)", flooded["ramp"], args.ramp)
+        during = row(f"flood, next {args.seconds:g} s (measured)", flooded["times"], args.seconds,
+                     len(flooded["errors"]))
+        for name, when in (("ramp answers", f"first {args.ramp:g} s"), ("answers", "in all")):
             answers = ", ".join(f"{status}: {count}" for status, count in sorted(flooded[name].items(), key=str))
-            print(f"flood answers by status ({when}): {answers}")
-        print(f"visitors' p95 during the flood / before: {during / before:.2f} (goal <= {GOAL_RATIO})")
+            print(f"flood answers by status ({when}): {answers or 'none'}")
+        seconds = args.ramp + args.seconds
+        total = sum(flooded["answers"].values())
+        print(f"the flooding client itself (on the same cores, nice {args.flood_nice}) used "
+              f"{flooded['flood cpu']:.1f} s of CPU in {seconds:g} s for {total} posts ({total / seconds:.0f}/s)")
+        if before and during:
+            ratio = during / before
+            verdict = "met" if ratio <= GOAL_RATIO else "NOT met"
+            print(f"visitors' p95: baseline {before:.1f} ms, under the flood {during:.1f} ms, ratio {ratio:.2f} "
+                  f"(goal <= {GOAL_RATIO}: {verdict})")
+            if ramp:
+                print(f"  while the flood spent its allowance: p95 {ramp:.1f} ms, ratio {ramp / before:.2f}")
         for problem in sorted(set(baseline["errors"] + flooded["errors"]))[:3]:
             print(f"  visitor error: {problem}")
     finally:
@@ -227,9 +358,9 @@ def main() -> None:
         for process in processes:
             process.wait(timeout=30)
         if not args.keep_db and not args.sqlite:
-            psql(f"DROP DATABASE IF EXISTS {FLOOD_DB}")
+            psql(f"DROP DATABASE IF EXISTS {args.pg_database}")
         if args.queue:
-            subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], capture_output=True)
+            subprocess.run(["redis-cli", "-u", args.redis_url, "flushdb"], capture_output=True)
 
 
 if __name__ == "__main__":

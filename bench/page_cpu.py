@@ -1,13 +1,15 @@
 """In-process cost of a request to each uncached page, run by hand: median and p95 ms over N requests.
 
-    .venv/bin/python bench/page_cpu.py [--requests 200] [--profile /about/]
+    .venv/bin/python bench/page_cpu.py [--requests 200] [--profile /about/ [--as visitor|person|dietitian]] [--smoke]
 
 Production settings (DJANGO_DEBUG=0, the manifest static storage after a collectstatic into a temporary
 directory) on a throwaway SQLite database (migrated, fixtures loaded); requests go through django.test.Client,
 so no server or network is timed: only Django's own work for each request (middleware, view, templates, queries).
-CPU time (process time) is printed beside wall time, since other work may share the machine. A fresh client
-(no cookies: a first visit) for signed-out pages; one signed-in client for the signed-in ones. --profile PATH
-prints cProfile's top functions (cumulative) for that page instead.
+CPU time (process time) is printed beside wall time, since other work may share the machine: on a busy machine read
+the CPU column. A client without cookies (a first visit) for signed-out pages; one signed-in client (a person with
+a saved plan and journal entries) for the signed-in ones; one dietitian for the workspace. --profile PATH prints
+cProfile's top functions (by CPU time, cumulative) for that page instead. --smoke is a tiny run (3 requests a page)
+that only checks the bench works (tests/test_benches.py).
 """
 
 from __future__ import annotations
@@ -39,9 +41,13 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-SIGNED_OUT = ["/", "/foods/", "/learn/", "/about/", "/privacy/", "/disclaimer/", "/accounts/login/",
-              "/accounts/signup/", "/accounts/password_reset/", "/plan/"]
-SIGNED_IN = ["/", "/learn/", "/about/", "/plan/saved/"]
+# URL names (reversed once Django is set up), so that a renamed path shows as an error rather than a silent 404.
+SIGNED_OUT = ["home", "food_list", "content:article_list", "pages:about", "pages:privacy", "pages:disclaimer",
+              "accounts:login", "accounts:signup", "accounts:password_reset", "planner:form"]
+SIGNED_IN = ["home", "content:article_list", "pages:about", "planner:saved", "journal:home", "journal:nights",
+             "journal:labs", "journal:trends", "journal:summary", "accounts:account"]
+DIETITIAN = ["workspace:home", "workspace:food_list", "workspace:meal_list", "workspace:review",
+             "workspace:import_list", "practice:client_list"]
 
 
 def article_path() -> str | None:
@@ -64,43 +70,90 @@ def time_page(client_for, path: str, requests: int) -> tuple[float, float, float
     return statistics.median(wall), wall[int(0.95 * (len(wall) - 1))], statistics.median(cpu), bad
 
 
+def first_visit():
+    """A client for a first visit each time: one client with its cookies cleared. (A new django.test.Client per
+    request would load the whole middleware chain again on its first request, about 20 ms that a server pays once.)"""
+    client = Client()
+
+    def fresh():
+        client.cookies.clear()
+        return client
+
+    return fresh
+
+
+def people():
+    """A person with a saved plan and a few journal entries, and a dietitian, each with a signed-in client."""
+    from django.contrib.auth.models import Group, User
+
+    from planner import plan_store, services
+    from planner.profiles import parse_profile
+
+    person = User.objects.create_user("pagecpu", "pagecpu@example.org", "page-cpu-password-long")
+    profile = {"age": 40, "sex": "female", "weight_kg": 70, "height_cm": 168, "activity": "low", "diet": "omnivore",
+               "life_stage": "none", "days": 3}
+    plan_store.save_new(person, "My week", profile, services.generate_plan(parse_profile(profile)))
+    signed_in = Client()
+    signed_in.force_login(person)
+    from journal.models import Night
+
+    Night.objects.create(owner=person, date="2026-11-20", severity=4, hours_slept=6.5)
+    dietitian = User.objects.create_user("pagecpu-dietitian", "dietitian@example.org", "page-cpu-password-long")
+    dietitian.groups.add(Group.objects.get(name="Dietitian"))
+    workspace = Client()
+    workspace.force_login(dietitian)
+    return signed_in, workspace
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--profile", help="profile this page (signed out) instead of timing every page")
+    parser.add_argument("--profile", help="profile this page instead of timing every page")
+    parser.add_argument("--as", dest="who", choices=["visitor", "person", "dietitian"], default="visitor",
+                        help="who requests the --profile page")
+    parser.add_argument("--smoke", action="store_true", help="3 requests a page: only checks the bench works")
     args = parser.parse_args()
+    if args.smoke:
+        args.requests = 3
     for step in (("migrate",), ("createcachetable",), ("load_reference_data",), ("collectstatic", "--noinput")):
         call_command(*step, verbosity=0)
-    from django.contrib.auth.models import User
-
-    signed_in = Client()
-    signed_in.force_login(User.objects.create_user("pagecpu", "pagecpu@example.org", "page-cpu-password-long"))
+    signed_in, workspace = people()
+    clients = {"visitor": first_visit(), "person": lambda: signed_in, "dietitian": lambda: workspace}
     if args.profile:
         import cProfile
         import pstats
 
+        client_for = clients[args.who]
         for _ in range(5):
-            Client().get(args.profile)
-        profiler = cProfile.Profile()
+            client_for().get(args.profile)
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
         for _ in range(args.requests):
-            Client().get(args.profile)
+            client_for().get(args.profile)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
         return
     extra = article_path()
-    pages = [("signed out", p) for p in SIGNED_OUT + ([extra] if extra else [])]
-    pages += [("signed in", p) for p in SIGNED_IN]
-    print(f"{args.requests} requests each through django.test.Client, DEBUG off, SQLite, {os.cpu_count()} cores")
+    from django.urls import reverse
+
+    pages = [("signed out", reverse(name)) for name in SIGNED_OUT] + ([("signed out", extra)] if extra else [])
+    pages += [("signed in", reverse(name)) for name in SIGNED_IN]
+    pages += [("dietitian", reverse(name)) for name in DIETITIAN]
+    print(f"{args.requests} requests each through django.test.Client, DEBUG off, SQLite, {os.cpu_count()} cores, "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'visitor':<11} {'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'non-200':>8}")
     failures = 0
+    cpu_total = 0.0
     for who, path in pages:
-        client_for = Client if who == "signed out" else (lambda: signed_in)
+        client_for = {"signed out": clients["visitor"], "signed in": clients["person"],
+                      "dietitian": clients["dietitian"]}[who]
         for _ in range(3):  # warm: templates, caches
             client_for().get(path)
         p50, p95, cpu, bad = time_page(client_for, path, args.requests)
         failures += bad
+        cpu_total += cpu
         print(f"{who:<11} {path:<40} {p50:>8.2f} {p95:>8.2f} {cpu:>8.2f} {bad:>8}")
+    print(f"{'':<11} {'sum of the CPU p50s':<40} {'':>8} {'':>8} {cpu_total:>8.2f}")
     if failures:
         raise SystemExit(f"{failures} requests did not answer 200")
 

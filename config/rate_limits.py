@@ -5,23 +5,48 @@ the visitor gets a 429 page that says when to try again (and `Retry-After`). Rat
 
 Failed sign-ins are counted per address as well (`sign-in-failures`): django-axes locks a username out after a few
 failures from one address; this looser lock stops one address trying many usernames.
+
+A solve (a new plan, a regeneration, a swap) holds a worker for seconds when it runs in the web request, so besides
+the rates each address, session and account has at most one solve in flight at a time (`one_solve_at_a_time`): a
+lock taken with the cache's atomic add() (so it holds across app servers), released in a `finally`, and expiring on
+its own after the solver's time limit should a worker die holding it. A second solve while one runs gets the 429
+page at once, without solving: a flood from one address can keep at most one worker busy. And once an address or
+account has used its allowance, that is remembered until the window ends, so each refused solve costs one cache
+read (`solve`); and `SolveGuardMiddleware` makes that check before the view runs (no form parsed, no session
+loaded, no CSRF check, nothing logged per request): a flood is turned away for less than a cached page costs.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
 from django.dispatch import receiver
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
 
+from .client_ip import client_ip
+
+log = logging.getLogger(__name__)
+
 ADDRESS = "ip"  # django-ratelimit's key for the client address (settings.RATELIMIT_IP_META_KEY)
+IN_FLIGHT = "solve-in-flight:{}"
+BLOCKED = "solve-blocked:{}:{}"  # a group's allowance of a holder is used up until the stored time (a cheap check)
+IN_FLIGHT_RETRY = 10  # seconds: the Retry-After of the "one at a time" answer (a solve takes a few)
+IN_FLIGHT_MARGIN = 30  # seconds past the solver's time limit before a lock left by a dead worker expires
 
 
 def _usage(request, group: str, kind: str, key, *, increment: bool) -> dict | None:
@@ -53,6 +78,107 @@ def too_many_requests(request, retry_after: int):
     context = {"minutes": max(1, -(-retry_after // 60)), "again": again}
     response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(retry_after)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class SolveInFlight(Exception):
+    """This address, session or account already has a solve running."""
+
+
+def _solvers(request, *, account: bool = True) -> list[str]:
+    """Who a solve belongs to: the address, the session (when the visitor has one) and (with `account`: it loads
+    the session) the account."""
+    holders = [f"address:{client_ip(request)}"]
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key:  # the cookie's value: no session load
+        holders.append("session:" + hashlib.sha256(session.session_key.encode()).hexdigest()[:32])
+    if account and (signed_in := user_account(request)):
+        holders.append(signed_in)
+    return holders
+
+
+@contextmanager
+def one_solve_at_a_time(request) -> Iterator[None]:
+    """Hold this address's, session's and account's solve lock for the block; raises SolveInFlight (before the
+    block runs) when any of them already holds one. Off with the rate limits (settings.RATELIMIT_ENABLE)."""
+    if not settings.RATELIMIT_ENABLE:
+        yield
+        return
+    token = uuid.uuid4().hex
+    timeout = int(settings.PLAN_TIME_LIMIT) + IN_FLIGHT_MARGIN
+    held = []
+    try:
+        for holder in _solvers(request):
+            key = IN_FLIGHT.format(holder)
+            if not cache.add(key, token, timeout):
+                raise SolveInFlight(holder)
+            held.append(key)
+        yield
+    finally:
+        for key in held:
+            if cache.get(key) == token:  # not a lock that expired and was taken by a later solve
+                cache.delete(key)
+
+
+def _refusal(request, groups, *, account: bool = True):
+    """The 429 answer, from one cache read, when this visitor may not start a solve now: one of its holders has
+    used up the allowance of one of `groups`, or has a solve in flight. None when it may try."""
+    holders = _solvers(request, account=account)
+    blocked = [BLOCKED.format(group, holder) for group in groups for holder in holders]
+    found = cache.get_many([*blocked, *(IN_FLIGHT.format(holder) for holder in holders)])
+    until = [found[key] for key in blocked if key in found]
+    if until:
+        return too_many_requests(request, max(1, round(max(until) - time.time())))
+    return solve_in_flight(request) if found else None
+
+
+def _count_solve(request, groups, account: str | None) -> int | None:
+    """Count one solve against each group, per address and per account: None while within every rate, else the
+    seconds to wait. A holder that has reached a limit is marked blocked until its window ends."""
+    holders = [(f"address:{client_ip(request)}", "address", ADDRESS)]
+    if account:
+        holders.append((account, "account", lambda group, request: account))
+    waits, blocked = [], {}
+    for group in groups:
+        for holder, kind, key in holders:
+            usage = _usage(request, group, kind, key, increment=True)
+            if usage is None:
+                continue
+            left = max(usage["time_left"], 1)
+            if usage["should_limit"]:
+                waits.append(left)
+            if usage["count"] >= usage["limit"]:  # the next one would be over: no need to count it
+                blocked[group, holder] = left
+    for (group, holder), left in blocked.items():
+        cache.set(BLOCKED.format(group, holder), time.time() + left, left)
+        log.warning("%s has used its allowance of %s; refused for %d s", holder, group, left)
+    return max(waits) if waits else None
+
+
+def solve(request, groups, start: Callable, account: str | None = None):
+    """Run `start()` (which solves, in this request or by queueing) as this visitor's only solve, counted against
+    `groups`; or answer 429 at once: its allowance is used up, or a solve of its address, session or account is
+    still running. The answer `start()` gives otherwise."""
+    if not settings.RATELIMIT_ENABLE:
+        return start()
+    if refused := _refusal(request, groups):
+        return refused
+    try:
+        with one_solve_at_a_time(request):
+            if wait := _count_solve(request, groups, account):
+                return too_many_requests(request, wait)
+            return start()
+    except SolveInFlight:
+        return solve_in_flight(request)
+
+
+def solve_in_flight(request):
+    """The 429 page for a second solve while this visitor's first is still running."""
+    again = timezone.now() + timedelta(seconds=IN_FLIGHT_RETRY)
+    response = render(request, "429.html", {"in_flight": True, "again": again}, status=429)
+    response["Retry-After"] = str(IN_FLIGHT_RETRY)
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
@@ -70,16 +196,53 @@ def posted(field: str) -> Callable:
     return account
 
 
-def rate_limited(group: str, account: Callable = user_account):
-    """A view decorator: each POST counts against `group`, per address and per `account(request)`."""
+def solves(groups: Callable[[], tuple[str, ...]]):
+    """Mark a view whose POST is a solve counted against `groups()`, for SolveGuardMiddleware."""
+
+    def mark(view):
+        view.solve_groups = groups
+        return view
+
+    return mark
+
+
+class SolveGuardMiddleware:
+    """Refuses a POST to a solving view (marked with `solves`) before the view runs when the address or session has
+    used up that view's allowance or has a solve in flight: one cache read, no form parsed, no session loaded, and
+    not logged per request (the block was logged when it began). The view's own `solve` still checks everything,
+    the account included. After the middleware that set headers on every response, before django-axes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and settings.RATELIMIT_ENABLE:
+            try:
+                groups = getattr(resolve(request.path_info).func, "solve_groups", None)
+            except Resolver404:
+                groups = None
+            if groups is not None and (refused := _refusal(request, groups(), account=False)):
+                refused._has_been_logged = True  # django.request's per-response warning: a flood is logged once
+                return refused
+        return self.get_response(request)
+
+
+def rate_limited(group: str, account: Callable = user_account, *, also: Callable[[], tuple[str, ...]] = tuple,
+                 solves: bool = False):
+    """A view decorator: each POST counts against `group`, per address and per `account(request)`. With `solves`
+    the POST is a solve (`solve`): counted against `also()`'s groups too, one at a time, refused cheaply."""
 
     def decorator(view):
         @functools.wraps(view)
         def limited(request, *args, **kwargs):
-            if request.method == "POST":
-                wait = used_up(request, group, account(request))
-                if wait:
-                    return too_many_requests(request, wait)
+            if request.method != "POST":
+                return view(request, *args, **kwargs)
+            if solves:
+                start = functools.partial(view, request, *args, **kwargs)
+                return solve(request, (group, *also()), start, account(request))
+            wait = used_up(request, group, account(request))
+            if wait:
+                return too_many_requests(request, wait)
             return view(request, *args, **kwargs)
 
         return limited

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.cache_control.PrivatePagesMiddleware",
+    # Refuses a flood of solves (plan, swap, regenerate) for one cache read, before the view parses anything.
+    "config.rate_limits.SolveGuardMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -87,7 +89,7 @@ TEMPLATES = [
         "OPTIONS": {
             # {% partialdef %} everywhere without a {% load %}: pages define their own fragments.
             "builtins": ["template_partials.templatetags.partials"],
-            "libraries": {"page_cache": "config.page_cache_tags"},  # config is not an app
+            "libraries": {"page_cache": "config.page_cache_tags", "site_urls": "config.site_urls"},  # not apps
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -159,9 +161,14 @@ RATELIMIT_IP_META_KEY = "config.client_ip.client_ip"
 # the usernames. Rates are "count/period", the period in s, m, h or d with an optional number (10m).
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_ENABLE = env.bool("DJANGO_RATELIMIT_ENABLE", True)
+# Plans built in the web request (no queue) hold a gunicorn worker for their whole solve, so they also count
+# against the smaller "*-in-request" allowances; and each address, session or account has one solve in flight at a
+# time whatever the mode (config.rate_limits.one_solve_at_a_time).
 RATE_LIMITS = {
     "plan": "10/10m",  # new plans (each a full solve)
+    "plan-in-request": env.str("DJANGO_RATE_PLAN_IN_REQUEST", "4/10m"),
     "regenerate": "10/10m",
+    "regenerate-in-request": env.str("DJANGO_RATE_REGENERATE_IN_REQUEST", "4/10m"),
     "swap": "60/10m",  # a swap re-solves one meal
     "sign-up": "5/h",
     "sign-in": "20/10m",

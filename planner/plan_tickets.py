@@ -5,6 +5,10 @@
 queue existed. When it queued a job the caller gets a ticket, kept in this session only: the wait page finds it
 there or answers 404, so a ticket in someone else's URL is useless. `finish` stores a finished job's plan once,
 then remembers the plan's key so a repeated poll goes to the same plan rather than storing it twice.
+
+One queued plan at a time per session (`pending`) and per client address (`ADDRESS_PENDING`): a plan or regeneration
+from another session of an address whose queued plan has not been built yet raises `SolveInFlight` (the view answers
+429 at once), so one address cannot fill the queue ahead of everyone else.
 """
 
 from __future__ import annotations
@@ -13,12 +17,16 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from config.client_ip import client_ip
+from config.rate_limits import SolveInFlight
+
 from . import jobs, plan_changes, plan_store
 from .models import Plan
 from .plan_store import PlanRecord
 
 TICKETS = "planner_tickets"
 MAX_TICKETS = 10  # older tickets fall out of the session
+ADDRESS_PENDING = "plan-pending-address:{}"  # the ticket of an address's latest queued plan
 
 
 @dataclass(frozen=True)
@@ -36,11 +44,27 @@ def pending(request) -> str | None:
     return None
 
 
+def _address_waiting(request) -> None:
+    """Raise SolveInFlight when this address has a plan still in the queue (from another session: a session's own
+    is found by `pending` first)."""
+    if not jobs.queue_enabled():
+        return
+    ticket = cache.get(ADDRESS_PENDING.format(client_ip(request)))
+    if ticket is not None and jobs.job_state(ticket).status == jobs.WAITING:
+        raise SolveInFlight("address")
+
+
+def _queued_for_address(request, ticket: str) -> None:
+    cache.set(ADDRESS_PENDING.format(client_ip(request)), ticket, jobs.QUEUED_TTL + jobs.job_timeout())
+
+
 def start_new(request, profile_data: dict) -> Started:
     if waiting := pending(request):
         return Started(ticket=waiting, already_waiting=True)
+    _address_waiting(request)
     submitted = jobs.submit_plan(profile_data)
     if submitted.ticket:
+        _queued_for_address(request, submitted.ticket)
         _remember(request, submitted.ticket, {"profile_data": profile_data})
         return Started(ticket=submitted.ticket)
     return Started(record=plan_store.new_draft(request, profile_data, submitted.document))
@@ -50,12 +74,14 @@ def start_regenerate(request, record: PlanRecord) -> Started:
     """A new plan for `record` with the next seed, keeping its locked meals and its number of days."""
     if waiting := pending(request):
         return Started(ticket=waiting, already_waiting=True)
+    _address_waiting(request)
     seed = record.seed + 1
     days = len(record.document.get("days", [])) or None
     submitted = jobs.submit_plan(
         record.profile_data, seed=seed, days=days, locked=record.locked_meals(), leftovers=record.locked_leftovers()
     )
     if submitted.ticket:
+        _queued_for_address(request, submitted.ticket)
         _remember(request, submitted.ticket, {"key": record.key, "seed": seed})
         return Started(ticket=submitted.ticket)
     record.seed, record.document = seed, submitted.document

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from config import page_cache
-from config.rate_limits import rate_limited, too_many_requests, used_up, user_account
+from config.rate_limits import rate_limited, solve, solves, user_account
 from config.views import plans_busy
 
 from . import form_prefill, jobs, plan_changes, plan_labels, plan_links, plan_pages, plan_store, plan_tickets
@@ -45,6 +45,7 @@ def _prefilled_form(request, initial=None):
     return _form_context(request, form, prefill.notes)
 
 
+@solves(lambda: ("plan", *_in_request("plan")))
 @vary_on_headers("HX-Request")
 def plan_form(request):
     if request.method != "POST":
@@ -60,8 +61,16 @@ def plan_form(request):
     if not form.is_valid():
         template = "planner/plan_form.html#plan-form" if request.htmx else "planner/plan_form.html"
         return render(request, template, _form_context(request, form))
-    if wait := used_up(request, "plan", user_account(request)):  # only plans that would be built count
-        return too_many_requests(request, wait)
+    # Only plans that would be built count (a form with mistakes is answered above); one at a time per visitor.
+    return solve(request, ("plan", *_in_request("plan")), lambda: _start_plan(request, form), user_account(request))
+
+
+def _in_request(group: str) -> tuple[str, ...]:
+    """The smaller allowance a group also counts against when plans are built in the web request."""
+    return () if jobs.queue_enabled() else (f"{group}-in-request",)
+
+
+def _start_plan(request, form):
     profile_data = form.profile_data()
     if request.POST.get("units"):
         Preference.remember_units(request.user, form.profile.units)
@@ -180,9 +189,10 @@ def _changed_day(request, record, day, before=None):
     return redirect(record_url(record))
 
 
+@solves(lambda: ("swap",))
 @require_POST
 @vary_on_headers("HX-Request")
-@rate_limited("swap")
+@rate_limited("swap", solves=True)
 def plan_swap(request, key, day, slot):
     record = _get_plan(request, key)
     before = plan_changes.meal_words(record, day, slot)
@@ -211,9 +221,10 @@ def plan_lock(request, key, day, slot):
     return response
 
 
+@solves(lambda: ("regenerate", *_in_request("regenerate")))
 @require_POST
 @vary_on_headers("HX-Request")
-@rate_limited("regenerate")
+@rate_limited("regenerate", also=lambda: _in_request("regenerate"), solves=True)
 def plan_regenerate(request, key):
     try:
         started = plan_tickets.start_regenerate(request, plan_store.get_plan(request, key))

@@ -102,7 +102,8 @@ SYNTHETIC_CATEGORIES = [
 
 def synthetic_bundle(directory: Path, rows: int, nutrient_ids: Iterable[int], seed: int = 26) -> Path:
     """A bundle whose food_nutrient.csv has `rows` rows: every nutrient of `nutrient_ids` for as many foods
-    as that takes (fdc_id from 9,000,000), random amounts from `seed`, one portion per food."""
+    as that takes (fdc_id from 9,000,000), random amounts from `seed`, one portion per food. The amounts stay
+    within what the importers accept (0 to 20 per 100 g: protein + fat + carbohydrate can never pass 100 g)."""
     ids = sorted(set(nutrient_ids))
     foods = -(-rows // len(ids))
 
@@ -110,7 +111,7 @@ def synthetic_bundle(directory: Path, rows: int, nutrient_ids: Iterable[int], se
         rng = random.Random(seed)
         for written in range(rows):
             food, nutrient = divmod(written, len(ids))
-            yield written + 1, FIRST_SYNTHETIC_ID + food, ids[nutrient], round(rng.uniform(0, 50), 3)
+            yield written + 1, FIRST_SYNTHETIC_ID + food, ids[nutrient], round(rng.uniform(0, 20), 3)
 
     return write_bundle(
         directory,

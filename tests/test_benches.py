@@ -41,3 +41,30 @@ def test_load_walk_smoke_walks_every_page_linked_from_home_signed_out_and_in(tmp
         assert ("signed out", page) in pages, out
     assert ("signed in", "/plan/saved/") in pages or any(who == "signed in" for who, _ in pages), out
     assert all(row[-1] == "0" for row in rows), out
+
+
+def test_flood_smoke_runs_without_redis_and_reports_the_ratio(tmp_path):
+    out = run_bench("bench/flood.py", "--smoke", "--sqlite", str(tmp_path / "flood.sqlite3"), "--port", "8797")
+    rows = {line.split("  ")[0].strip(): line.split() for line in out.splitlines()
+            if line.startswith(("baseline", "flood, "))}
+    assert "baseline (no flood)" in rows and any(name.endswith("(measured)") for name in rows), out
+    assert rows["baseline (no flood)"][-1] == "0", out  # no visitor errors
+    assert "visitors' p95: baseline" in out and "ratio" in out and "load average" in out, out
+    assert "flood answers by status (in all):" in out and "429" in out, out  # the flood was refused
+
+
+def test_import_bench_smoke_runs_on_a_fresh_clone():
+    out = run_bench("bench/import_bench.py", "--smoke")
+    assert "SR26 first 20 foods: first run {'seconds'" in out and "'created': 20" in out, out
+    assert "'unchanged': 20" in out, out  # the second run changes nothing
+    assert "FDC bundle: {'seconds'" in out and "'created': 50" in out, out
+
+
+def test_page_cpu_smoke_times_every_page_with_no_error():
+    out = run_bench("bench/page_cpu.py", "--smoke")  # exits non-zero when a page does not answer 200
+    rows = [line.split() for line in out.splitlines() if line.startswith(("signed out", "signed in", "dietitian"))]
+    pages = {row[-5] for row in rows}
+    for page in ("/", "/learn/", "/about/", "/accounts/login/", "/accounts/signup/", "/plan/saved/", "/journal/",
+                 "/dietitian/foods/", "/dietitian/meals/"):
+        assert page in pages, out
+    assert all(row[-1] == "0" for row in rows), out

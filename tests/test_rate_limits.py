@@ -45,13 +45,15 @@ def assert_too_many(response, within: int):
 def test_new_plans_are_limited_per_address_and_another_address_is_not_held_up(rates):
     rates("plan", "2/h")
     person = visitor()
-    for _ in range(2):
-        assert person.post(reverse("planner:form"), ONE_DAY).status_code == 302
-    assert_too_many(person.post(reverse("planner:form"), ONE_DAY), 3600)
-    assert visitor("203.0.113.11").post(reverse("planner:form"), ONE_DAY).status_code == 302
-    # A form with mistakes builds nothing and is not counted: its errors still show.
+    assert person.post(reverse("planner:form"), ONE_DAY).status_code == 302
+    # A form with mistakes builds nothing and is not counted: its errors show, and one more plan may be built.
     mistaken = person.post(reverse("planner:form"), {**ONE_DAY, "age": "200"})
     assert mistaken.status_code == 200 and "Age must be between" in mistaken.content.decode()
+    assert person.post(reverse("planner:form"), ONE_DAY).status_code == 302
+    assert_too_many(person.post(reverse("planner:form"), ONE_DAY), 3600)
+    # Once the allowance is used up, every plan post from the address is refused at once, before its form is read.
+    assert_too_many(person.post(reverse("planner:form"), {**ONE_DAY, "age": "200"}), 3600)
+    assert visitor("203.0.113.11").post(reverse("planner:form"), ONE_DAY).status_code == 302
 
 
 def test_new_plans_are_limited_per_account_whatever_the_address(rates, django_user_model):
@@ -134,3 +136,149 @@ def test_sessions_expire_within_a_week(client, settings):
     assert client.post(reverse("planner:form"), ONE_DAY).status_code == 302
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     assert 0 < int(cookie["max-age"]) <= 7 * 24 * 3600
+
+
+IN_FLIGHT_TEXT = "still being worked out: Restful Plate builds one at a time"
+
+
+@pytest.fixture
+def solver(monkeypatch):
+    """The real solver, run through a hook: `during(calls)` runs inside each solve (while it is in flight) and may
+    post other requests or raise; `calls` counts the solves that started."""
+    from planner import services
+
+    real = services.generate_plan
+    state = {"calls": 0, "during": None}
+
+    def generate_plan(*args, **kwargs):
+        state["calls"] += 1
+        if state["during"] is not None:
+            during, state["during"] = state["during"], None
+            during()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "generate_plan", generate_plan)
+    return state
+
+
+def assert_one_at_a_time(response):
+    assert response.status_code == 429, response.status_code
+    assert response["Retry-After"] == "10"
+    body = response.content.decode()
+    assert "<h1>Too many requests</h1>" in body and IN_FLIGHT_TEXT in body
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_second_plan_from_an_address_with_one_being_built_gets_429_at_once_without_solving(solver):
+    address = "203.0.113.60"
+    answers = {}
+
+    def meanwhile():
+        answers["same address"] = visitor(address).post(reverse("planner:form"), ONE_DAY)
+        answers["same address, htmx"] = visitor(address).post(reverse("planner:form"), ONE_DAY, HTTP_HX_REQUEST="true")
+        solves_before = solver["calls"]
+        answers["other address"] = visitor("203.0.113.61").post(reverse("planner:form"), ONE_DAY)
+        answers["other address solved"] = solver["calls"] - solves_before
+
+    solver["during"] = meanwhile
+    assert visitor(address).post(reverse("planner:form"), ONE_DAY).status_code == 302
+    assert_one_at_a_time(answers["same address"])
+    assert_one_at_a_time(answers["same address, htmx"])
+    assert answers["other address"].status_code == 302 and answers["other address solved"] == 1
+    assert solver["calls"] == 2  # the first plan and the other address's: the refused ones solved nothing
+    # The first plan done, the lock is gone: the next plan from the address is built.
+    assert visitor(address).post(reverse("planner:form"), ONE_DAY).status_code == 302
+    assert solver["calls"] == 3
+
+
+def test_one_session_has_one_solve_at_a_time_whatever_the_address(solver, settings):
+    person = visitor("203.0.113.62")
+    key = person.post(reverse("planner:form"), ONE_DAY)["Location"].rstrip("/").split("/")[-1]
+    elsewhere = visitor("203.0.113.63")
+    elsewhere.cookies[settings.SESSION_COOKIE_NAME] = person.cookies[settings.SESSION_COOKIE_NAME].value
+    answers = {}
+
+    def meanwhile():
+        answers["plan"] = elsewhere.post(reverse("planner:form"), ONE_DAY)
+        answers["swap"] = elsewhere.post(reverse("planner:swap", args=[key, 1, 0]))
+        answers["regenerate"] = elsewhere.post(reverse("planner:regenerate", args=[key]))
+
+    solver["during"] = meanwhile
+    calls = solver["calls"]
+    assert person.post(reverse("planner:regenerate", args=[key])).status_code == 302
+    for name in ("plan", "swap", "regenerate"):
+        assert_one_at_a_time(answers[name])
+    assert solver["calls"] == calls + 1
+    assert elsewhere.post(reverse("planner:swap", args=[key, 1, 0])).status_code == 302  # released
+
+
+def test_a_swap_while_a_plan_from_the_address_is_being_built_gets_429(solver):
+    address = "203.0.113.64"
+    key = visitor(address).post(reverse("planner:form"), ONE_DAY)["Location"].rstrip("/").split("/")[-1]
+    person = visitor(address)
+    answers = {}
+    swap = reverse("planner:swap", args=[key, 1, 0])
+    solver["during"] = lambda: answers.setdefault("swap", visitor(address).post(swap))
+    assert person.post(reverse("planner:form"), ONE_DAY).status_code == 302
+    # Another session from the same address: its swap finds no plan of its own, but the address is busy first.
+    assert_one_at_a_time(answers["swap"])
+
+
+def test_the_solve_lock_is_released_when_the_solve_fails(solver):
+    address = "203.0.113.65"
+
+    def fail():
+        raise RuntimeError("the solver fell over")
+
+    solver["during"] = fail
+    person = Client(REMOTE_ADDR=address, raise_request_exception=False)
+    assert person.post(reverse("planner:form"), ONE_DAY).status_code == 500
+    assert visitor(address).post(reverse("planner:form"), ONE_DAY).status_code == 302
+
+
+def test_plans_built_in_the_request_have_a_smaller_allowance_than_queued_ones(rates):
+    rates("plan-in-request", "2/h")
+    person = visitor("203.0.113.66")
+    assert [person.post(reverse("planner:form"), ONE_DAY).status_code for _ in range(2)] == [302, 302]
+    assert_too_many(person.post(reverse("planner:form"), ONE_DAY), 3600)
+
+
+def test_queued_plans_do_not_count_against_the_in_request_allowance(rates, plan_queue):
+    from tests.test_plan_queue import work
+
+    rates("plan-in-request", "1/h")
+    statuses = []
+    for _ in range(3):
+        statuses.append(visitor("203.0.113.67").post(reverse("planner:form"), ONE_DAY).status_code)
+        work(plan_queue)  # built before the next, which one address may then queue
+    assert statuses == [302, 302, 302]
+
+
+def test_a_refused_solve_costs_one_cache_read_and_is_not_logged_per_request(rates, solver, caplog,
+                                                                            django_assert_max_num_queries):
+    rates("plan", "1/h")
+    address = "203.0.113.68"
+    assert visitor(address).post(reverse("planner:form"), ONE_DAY).status_code == 302
+    assert "address:203.0.113.68 has used its allowance of plan" in caplog.text  # logged once, when it began
+    caplog.clear()
+    calls = solver["calls"]
+    for _ in range(3):
+        with django_assert_max_num_queries(1):  # the guard's one read: no session, no form, no counting
+            assert_too_many(visitor(address).post(reverse("planner:form"), ONE_DAY), 3600)
+    assert solver["calls"] == calls
+    assert "Too Many Requests" not in caplog.text
+
+
+def test_an_address_has_one_plan_waiting_in_the_queue_whatever_its_sessions(plan_queue):
+    from tests.test_plan_queue import work
+
+    address = "203.0.113.69"
+    first = visitor(address)
+    waiting = first.post(reverse("planner:form"), PERSON)["Location"]
+    assert WAIT_URL.fullmatch(waiting)
+    assert_one_at_a_time(visitor(address).post(reverse("planner:form"), PERSON))  # another session, same address
+    assert first.post(reverse("planner:form"), PERSON)["Location"] == waiting  # its own session: the plan it waits for
+    assert WAIT_URL.fullmatch(visitor("203.0.113.70").post(reverse("planner:form"), PERSON)["Location"])
+    assert jobs.plan_queue(plan_queue).count == 2
+    work(plan_queue)
+    assert WAIT_URL.fullmatch(visitor(address).post(reverse("planner:form"), PERSON)["Location"])  # built: free again
