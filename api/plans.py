@@ -3,13 +3,14 @@ delete, swap a meal, lock a meal): the planner's own functions, as JSON."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Annotated
 
 from django.http import Http404
 from django.urls import reverse
 from ninja import Path, Query, Router, Status
 
-from config.rate_limits import used_up
+from config.rate_limits import IN_FLIGHT_RETRY, SolveInFlight, one_solve_at_a_time, used_up
 from planner import plan_changes, plan_store, plan_tickets
 from planner.models import Plan
 from planner.profiles import parse_profile
@@ -52,6 +53,17 @@ def _limit(request, group: str) -> None:
         raise RateLimited(wait)
 
 
+@contextmanager
+def _one_solve(request):
+    """The solve in the block as this caller's only one (address, session and account, as on the pages); a second
+    while the first runs is refused with 429 at once, before anything is solved."""
+    try:
+        with one_solve_at_a_time(request):
+            yield
+    except SolveInFlight:
+        raise RateLimited(IN_FLIGHT_RETRY) from None
+
+
 def _profile_data(profile) -> dict:
     """The checked profile as generate_plan's dict (parse_profile decides; the schema only describes)."""
     return parse_profile(profile.model_dump(exclude_unset=True)).to_dict()
@@ -90,7 +102,8 @@ def create_plan(
         raise FieldError(401, "save_as", "save_as: saving a plan needs an account (a token or a session).")
     profile_data = _profile_data(profile)
     _limit(request, "api-plans")
-    started = plan_tickets.start_for_client(profile_data, seed=seed, user=request.auth.user, save_as=save_as)
+    with _one_solve(request):
+        started = plan_tickets.start_for_client(profile_data, seed=seed, user=request.auth.user, save_as=save_as)
     if started.ticket:
         return Status(202, {"ticket": started.ticket, "url": reverse("api:v1:plan_ticket", args=[started.ticket])})
     if started.plan is not None:
@@ -165,7 +178,8 @@ def swap_meal(request, plan_id: PlanId, meal: MealRef):
     record = plan_store.saved_record(_owned(request, plan_id))
     _limit(request, "api-swaps")
     before = plan_changes.meal_words(record, meal.day, meal.slot_index)
-    plan_store.swap(record, meal.day, meal.slot_index)
+    with _one_solve(request):
+        plan_store.swap(record, meal.day, meal.slot_index)
     saved = plan_store.save_record(record)
     after = plan_changes.meal_words(record, meal.day, meal.slot_index).split(": ", 1)[-1]
     plan_changes.changed(request.user, saved, plan_changes.SWAPPED, f"{before} → {after}")

@@ -195,3 +195,27 @@ def test_behind_a_trusted_proxy_anonymous_api_callers_are_counted_by_their_forwa
     assert here.post("plans", PROFILE).status_code == 200
     assert here.post("plans", PROFILE).status_code == 429
     assert there.post("plans", PROFILE).status_code == 200
+
+
+def test_a_second_api_plan_while_the_callers_first_is_being_built_gets_429_without_solving(monkeypatch):
+    """One solve at a time per caller, as on the pages (config.rate_limits.one_solve_at_a_time): a second plan or
+    swap from the same address while its first plan is still solving is refused at once, another address is not."""
+    from planner import services
+
+    real, calls, answers = services.generate_plan, [], {}
+
+    def generate_plan(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # inside the first solve, while it is in flight
+            answers["same address"] = Api(client=_client("203.0.113.70")).post("plans", PROFILE)
+            answers["other address"] = Api(client=_client("203.0.113.71")).post("plans", PROFILE)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "generate_plan", generate_plan)
+    assert Api(client=_client("203.0.113.70")).post("plans", PROFILE).status_code == 200
+    refused = answers["same address"]
+    assert refused.status_code == 429 and refused["Retry-After"] == "10"
+    assert refused.json()["detail"].startswith("Too many requests")
+    assert answers["other address"].status_code == 200
+    assert len(calls) == 2  # the first plan and the other address's: the refused one solved nothing
+    assert Api(client=_client("203.0.113.70")).post("plans", PROFILE).status_code == 200  # the lock is gone
