@@ -85,13 +85,30 @@ def _locks_as_json(locked) -> list[list]:
     return [[day, slot, meal_id, scale] for (day, slot), (meal_id, scale) in sorted((locked or {}).items())]
 
 
-def run_plan_job(profile_data: dict, seed: int = 0, days: int | None = None, locked: list | None = None) -> dict:
-    """The worker's job: JSON in (profile, seed, days, locks as `_locks_as_json`), the plan document out."""
+def _links_as_json(links) -> list[list[int]]:
+    """Leftover links {(day, slot): (cooked day, cooked slot)} as JSON: [[day, slot, cooked day, cooked slot], ...]."""
+    return [[day, slot, *source] for (day, slot), source in sorted((links or {}).items())]
+
+
+def run_plan_job(
+    profile_data: dict,
+    seed: int = 0,
+    days: int | None = None,
+    locked: list | None = None,
+    locked_leftovers: list | None = None,
+) -> dict:
+    """The worker's job: JSON in (profile, seed, days, locks as `_locks_as_json`, leftover links as
+    `_links_as_json`), the plan document out."""
     locks = {(day, slot): (meal_id, scale) for day, slot, meal_id, scale in locked or []}
-    return services.generate_plan(parse_profile(profile_data), seed=seed, days=days, locked=locks)
+    links = {(day, slot): (from_day, from_slot) for day, slot, from_day, from_slot in locked_leftovers or []}
+    return services.generate_plan(
+        parse_profile(profile_data), seed=seed, days=days, locked=locks, locked_leftovers=links
+    )
 
 
-def submit_plan(profile_data: dict, *, seed: int = 0, days: int | None = None, locked=None) -> Submitted:
+def submit_plan(
+    profile_data: dict, *, seed: int = 0, days: int | None = None, locked=None, locked_leftovers=None
+) -> Submitted:
     """Queue a plan when the queue is on and reachable; otherwise generate it in this process. Raises QueueFull
     when the queue is already as long as settings.PLAN_QUEUE_MAX_LENGTH."""
     if queue_enabled():
@@ -101,7 +118,13 @@ def submit_plan(profile_data: dict, *, seed: int = 0, days: int | None = None, l
                 raise QueueFull(queue.count)
             job = queue.enqueue_call(
                 run_plan_job,
-                kwargs={"profile_data": profile_data, "seed": seed, "days": days, "locked": _locks_as_json(locked)},
+                kwargs={
+                    "profile_data": profile_data,
+                    "seed": seed,
+                    "days": days,
+                    "locked": _locks_as_json(locked),
+                    "locked_leftovers": _links_as_json(locked_leftovers),
+                },
                 timeout=job_timeout(),
                 result_ttl=RESULT_TTL,
                 failure_ttl=FAILURE_TTL,
@@ -112,7 +135,9 @@ def submit_plan(profile_data: dict, *, seed: int = 0, days: int | None = None, l
         except RedisError as error:
             log.warning("plan queue unreachable (%s); generating the plan in the request", error)
     profile = parse_profile(profile_data)
-    return Submitted(document=services.generate_plan(profile, seed=seed, days=days, locked=locked))
+    return Submitted(
+        document=services.generate_plan(profile, seed=seed, days=days, locked=locked, locked_leftovers=locked_leftovers)
+    )
 
 
 def job_state(ticket: str) -> JobState:

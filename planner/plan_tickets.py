@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from . import jobs, plan_store
+from . import jobs, plan_store, services
 from .models import Plan
 from .plan_store import PlanRecord
 
@@ -47,12 +47,16 @@ def start_new(request, profile_data: dict) -> Started:
 
 
 def start_regenerate(request, record: PlanRecord) -> Started:
-    """A new plan for `record` with the next seed, keeping its locked meals and its number of days."""
+    """A new plan for `record` with the next seed, keeping its locked meals and its number of days.
+
+    A locked lunch that is the leftover of a locked dinner stays that dinner's second portion (not cooked again)."""
     if waiting := pending(request):
         return Started(ticket=waiting, already_waiting=True)
     seed = record.seed + 1
     days = len(record.document.get("days", [])) or None
-    submitted = jobs.submit_plan(record.profile_data, seed=seed, days=days, locked=record.locked_meals())
+    locked = record.locked_meals()
+    links = {k: v for k, v in services.leftovers_from_document(record.document).items() if k in locked and v in locked}
+    submitted = jobs.submit_plan(record.profile_data, seed=seed, days=days, locked=locked, locked_leftovers=links)
     if submitted.ticket:
         _remember(request, submitted.ticket, {"key": record.key, "seed": seed})
         return Started(ticket=submitted.ticket)
