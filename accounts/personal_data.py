@@ -1,8 +1,9 @@
 """Everything a person owns here, to download as JSON or to delete with their account.
 
-What a person owns: their account, their saved profiles and plans (`planner`), and their journal (labs,
-nights, meals eaten, iron courses). Curated foods, meals and articles are the site's, not theirs; history rows
-that dietitians' and editors' edits left keep the change but lose the name (Django's SET_NULL on the user).
+What a person owns: their account, their saved profiles and plans (`planner`), their journal (labs, nights,
+meals eaten, iron courses), and their sharings with dietitians (`practice.personal_data`). Curated foods, meals
+and articles are the site's, not theirs; history rows that dietitians' and editors' edits left keep the change
+but lose the name (Django's SET_NULL on the user).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.utils import timezone
 from journal.access import open_journal
 from journal.exports import records
 from planner.models import Plan, Profile
+from practice.client_plans import before_account_deletion
+from practice.personal_data import sharing_data
 
 
 def personal_data(user) -> dict:
@@ -46,6 +49,7 @@ def personal_data(user) -> dict:
         "profiles": profiles,
         "plans": plans,
         "journal": records(open_journal(user)),
+        "sharing": sharing_data(user),
     }
 
 
@@ -54,6 +58,11 @@ def personal_data_json(user) -> bytes:
 
 
 def delete_account(user) -> None:
-    """The account and everything it owns (profiles, plans and journal go with it: CASCADE), in one transaction."""
+    """The account and everything it owns (profiles, plans and journal go with it: CASCADE), in one transaction.
+
+    Sharings go too, on both sides (CASCADE), with a dietitian's private notes about a client who deletes their
+    account. Plans a dietitian built and never published are deleted with either account; a published plan is
+    the client's and stays with them, with its message, when the dietitian's account is deleted."""
     with transaction.atomic():
+        before_account_deletion(user)
         user.delete()

@@ -11,6 +11,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
 from accounts.tokens import token_for
+from config.client_ip import client_ip
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class SessionAuth(APIKeyCookie):
 
 
 def anonymous(request) -> Caller:
-    return Caller(None, f"ip:{request.META.get('REMOTE_ADDR', '')}")
+    return Caller(None, f"ip:{client_ip(request)}")  # the address the pages' limits and django-axes count by
 
 
 SIGNED_IN = [TokenAuth(), SessionAuth()]

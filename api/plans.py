@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from ninja import Path, Query, Router, Status
 
-from config.rate_limits import retry_after
-from planner import plan_store, plan_tickets
+from config.rate_limits import used_up
+from planner import plan_changes, plan_store, plan_tickets
 from planner.models import Plan
 from planner.profiles import parse_profile
 from planner.targets import daily_targets
@@ -46,8 +45,9 @@ CHANGE = {400: Error, 401: Error, 403: Error, 404: Error, 413: Error, 422: Error
 LIMITED = {**CHANGE, 429: Error}
 
 
-def _limit(request, group: str, rate: str) -> None:
-    wait = retry_after(request, group, rate, request.auth.limit_key)
+def _limit(request, group: str) -> None:
+    """Count this request against `group`'s rate (settings.RATE_LIMITS) for the caller's token, account or address."""
+    wait = used_up(request, group, request.auth.limit_key, per_address=False)
     if wait is not None:
         raise RateLimited(wait)
 
@@ -89,7 +89,7 @@ def create_plan(
     if save_as is not None and not request.auth.signed_in:
         raise FieldError(401, "save_as", "save_as: saving a plan needs an account (a token or a session).")
     profile_data = _profile_data(profile)
-    _limit(request, "api-plans", settings.API_RATE_PLANS)
+    _limit(request, "api-plans")
     started = plan_tickets.start_for_client(profile_data, seed=seed, user=request.auth.user, save_as=save_as)
     if started.ticket:
         return Status(202, {"ticket": started.ticket, "url": reverse("api:v1:plan_ticket", args=[started.ticket])})
@@ -145,13 +145,17 @@ def get_plan(request, plan_id: PlanId):
 def rename_plan(request, plan_id: PlanId, change: PlanRename):
     record = plan_store.saved_record(_owned(request, plan_id))
     record.name = change.name.strip() or record.name
-    return _saved(plan_store.save_record(record))
+    saved = plan_store.save_record(record)
+    plan_changes.changed(request.user, saved, plan_changes.RENAMED, saved.name)
+    return _saved(saved)
 
 
 @router.delete("plans/{plan_id}", response={204: None, 401: Error, 403: Error, 404: Error, 422: Error}, auth=SIGNED_IN,
                summary="Delete one of your saved plans")
 def delete_plan(request, plan_id: PlanId):
-    _owned(request, plan_id).delete()
+    plan = _owned(request, plan_id)
+    plan_changes.changed(request.user, plan, plan_changes.DELETED)
+    plan.delete()
     return Status(204, None)
 
 
@@ -159,14 +163,21 @@ def delete_plan(request, plan_id: PlanId):
              summary="Swap one meal for the best alternative, keeping the others")
 def swap_meal(request, plan_id: PlanId, meal: MealRef):
     record = plan_store.saved_record(_owned(request, plan_id))
-    _limit(request, "api-swaps", settings.API_RATE_SWAPS)
+    _limit(request, "api-swaps")
+    before = plan_changes.meal_words(record, meal.day, meal.slot_index)
     plan_store.swap(record, meal.day, meal.slot_index)
-    return _saved(plan_store.save_record(record))
+    saved = plan_store.save_record(record)
+    after = plan_changes.meal_words(record, meal.day, meal.slot_index).split(": ", 1)[-1]
+    plan_changes.changed(request.user, saved, plan_changes.SWAPPED, f"{before} → {after}")
+    return _saved(saved)
 
 
 @router.post("plans/{plan_id}/lock", response={200: SavedPlan, **CHANGE},
              auth=SIGNED_IN, summary="Lock or unlock one meal (Regenerate keeps locked meals)")
 def lock_meal(request, plan_id: PlanId, meal: LockIn):
     record = plan_store.saved_record(_owned(request, plan_id))
-    plan_store.lock(record, meal.day, meal.slot_index, meal.locked)
-    return _saved(plan_store.save_record(record))
+    locked = plan_store.lock(record, meal.day, meal.slot_index, meal.locked)
+    saved = plan_store.save_record(record)
+    action = plan_changes.LOCKED if locked else plan_changes.UNLOCKED
+    plan_changes.changed(request.user, saved, action, plan_changes.meal_words(record, meal.day, meal.slot_index))
+    return _saved(saved)

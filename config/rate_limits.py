@@ -30,10 +30,13 @@ def _usage(request, group: str, kind: str, key, *, increment: bool) -> dict | No
     )
 
 
-def used_up(request, group: str, account: str | None = None, *, increment: bool = True) -> int | None:
-    """Count one use of `group` by this address (and `account`, when given); None while within the rate, else the
-    seconds until the visitor may try again."""
-    keys = [("address", ADDRESS)]
+def used_up(
+    request, group: str, account: str | None = None, *, increment: bool = True, per_address: bool = True
+) -> int | None:
+    """Count one use of `group` by this address (unless `per_address` is false: the API counts per token, account or
+    address, given as `account`) and by `account`, when given; None while within the rate, else the seconds until
+    the visitor may try again."""
+    keys = [("address", ADDRESS)] if per_address else []
     if account:
         keys.append(("account", lambda group, request: account))
     waits = []
@@ -104,11 +107,3 @@ def _count_failed_sign_in(sender, credentials, request=None, **kwargs) -> None:
     if request is not None:
         used_up(request, "sign-in-failures")
 
-
-def retry_after(request, group: str, rate: str, key: str) -> int | None:
-    """Count this request against `rate` (e.g. "10/m") for `key` in `group` (the API's limits, keyed by token, account
-    or address): the seconds to wait when it is over the limit, else None."""
-    usage = get_usage(request, group=group, key=lambda _group, _request: key, rate=rate, increment=True)
-    if usage is None or not usage["should_limit"]:
-        return None
-    return max(1, int(usage["time_left"]))

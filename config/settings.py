@@ -167,6 +167,9 @@ RATE_LIMITS = {
     "sign-in": "20/10m",
     "sign-in-failures": "30/h",
     "password-reset": "5/h",
+    # The JSON API (/api/v1/): plans and swaps a token (or, signed out, an address) may ask for.
+    "api-plans": os.environ.get("API_RATE_PLANS", "20/m"),
+    "api-swaps": os.environ.get("API_RATE_SWAPS", "60/m"),
 }
 
 LOGIN_URL = "accounts:login"
@@ -288,11 +291,8 @@ FDC_API_KEY = env.str("FDC_API_KEY", "DEMO_KEY")
 # found so far comes back with a note (never a hung worker).
 PLAN_TIME_LIMIT = env.float("PLAN_TIME_LIMIT", 8, validate=Range(min=0, min_inclusive=False))
 
-# The JSON API (/api/v1/): largest request body, and plans and swaps a token (or an address) may ask for
-# (django-ratelimit rates, counted in the default cache).
+# The JSON API (/api/v1/): largest request body (its rates are in RATE_LIMITS).
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(32 * 1024)))
-API_RATE_PLANS = os.environ.get("API_RATE_PLANS", "20/m")
-API_RATE_SWAPS = os.environ.get("API_RATE_SWAPS", "60/m")
 
 # USDA SR26 as the repository carries it (gzip; nutrition/data/usda-sr26/README.md): used by the curation command
 # and the tests that check every fixture value against the source. USDA_SR_DIR may point at an unpacked release instead.

@@ -16,6 +16,7 @@ from nutrition.exports import escape_formula_text
 from planner import labs as lab_rules
 
 from .access import Journal
+from .forms import NightForm
 from .labs_view import shown_value
 from .models import IronCourse, LabResult, MealMark, Night
 
@@ -27,20 +28,7 @@ CONTENT_TYPES = {
 KINDS = ("lab", "night", "meal", "iron_course")
 COLUMNS = {
     "lab": ["date", "lab", "value", "unit", "value_canonical", "canonical_unit", "where_drawn", "note", "demo"],
-    "night": [
-        "date",
-        "severity",
-        "hours_slept",
-        "minutes_to_sleep",
-        "times_woken",
-        "onset",
-        "caffeine",
-        "alcohol",
-        "nicotine",
-        "irls_total",
-        "note",
-        "demo",
-    ],
+    "night": [*NightForm._meta.fields, "demo"],  # what the night form asks, in its order
     "meal": ["date", "slot", "planned_meal", "status", "replaced_by", "grams", "plan", "plan_day", "demo"],
     "iron_course": ["date", "course", "note", "demo"],
 }
@@ -72,23 +60,7 @@ def records(journal: Journal) -> dict[str, list[dict]]:
         }
         for r in journal.entries(LabResult).order_by("date", "lab", "pk")
     ]
-    nights = [
-        {
-            "date": n.date,
-            "severity": n.severity,
-            "hours_slept": n.hours_slept,
-            "minutes_to_sleep": n.minutes_to_sleep,
-            "times_woken": n.times_woken,
-            "onset": n.onset,
-            "caffeine": n.caffeine,
-            "alcohol": n.alcohol,
-            "nicotine": n.nicotine,
-            "irls_total": n.irls_total,
-            "note": n.note,
-            "demo": n.demo,
-        }
-        for n in journal.entries(Night).order_by("date")
-    ]
+    nights = [{name: getattr(n, name) for name in COLUMNS["night"]} for n in journal.entries(Night).order_by("date")]
     meals = [
         {
             "date": m.date,

@@ -9,7 +9,7 @@ from nutrition.models import Food
 from planner import labs as lab_rules
 from planner.models import Meal
 
-from .models import IRLS_MAX, SEVERITY_MAX, IronCourse, LabResult, Night
+from .models import IRLS_MAX, MARK_CHOICES, SEVERITY_MAX, IronCourse, LabResult, Night
 
 FUTURE = "{label} cannot be in the future."
 
@@ -187,6 +187,32 @@ class MarkForm(forms.Form):
             "grams": data.get("grams"),
             "meal": data.get("meal"),
         }
+
+
+class MarkEntryForm(MarkForm):
+    """A mark as a client sends it (the JSON API): its date with it, and the replacing food by id rather than by
+    name. Every other rule is `MarkForm`'s."""
+
+    date = forms.DateField(
+        label="Date",
+        error_messages={"required": "Date: please enter a date.", "invalid": "Date: enter a date like 2026-03-14."},
+    )
+    food = forms.ModelChoiceField(
+        label="Food eaten instead",
+        queryset=Food.objects.all(),
+        required=False,
+        error_messages={"invalid_choice": "Food eaten instead: no food has this id."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = MARK_CHOICES  # clearing a mark is deleting it
+
+    def clean_date(self):
+        return _not_future("Date", self.cleaned_data.get("date"))
+
+    def clean_food(self):
+        return self.cleaned_data.get("food")
 
 
 class LabResultForm(forms.ModelForm):

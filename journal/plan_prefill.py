@@ -7,13 +7,18 @@ from __future__ import annotations
 
 from planner.form_prefill import Prefill
 
-from .access import open_journal
+from .access import Journal, open_journal
 from .labs_view import shown_value
 from .selectors import latest_labs
 
 
 def latest_lab_initial(user) -> Prefill:
-    latest = latest_labs(open_journal(user))
+    return lab_prefill(open_journal(user))
+
+
+def lab_prefill(journal: Journal, whose: str = "your") -> Prefill:
+    """The latest results of this journal (one its viewer may read) as plan form values, with a note saying so."""
+    latest = latest_labs(journal)
     if not latest:
         return Prefill()
     initial = {}
@@ -21,4 +26,4 @@ def latest_lab_initial(user) -> Prefill:
         initial[lab] = round(shown_value(result), 2)
         initial[f"{lab}_unit"] = result.unit
     dated = ", ".join(f"{result.get_lab_display()} {result.date:%-d %b %Y}" for result in latest.values())
-    return Prefill(initial, (f"Filled in from your journal's latest results ({dated}); change them if you like.",))
+    return Prefill(initial, (f"Filled in from {whose} journal's latest results ({dated}); change them if you like.",))

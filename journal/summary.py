@@ -20,16 +20,19 @@ def summary_view(journal: Journal, weeks: int) -> dict:
     before = journal.entries(LabResult).filter(date__lt=start).order_by("-date").first()
     nights = night_frame(journal, start, end)
     count = len(nights)
-    logged_weeks = max(weeks, 1)
+    # The period's weeks end today; only those with a night logged count (a week without entries is unknown, not a
+    # week without caffeine), so "per week logged" is per week that has nights.
+    logged_weeks = int(((nights["date"] - pd.Timestamp(start)).dt.days // 7).nunique()) if count else 0
     night_summary = {
         "count": count,
+        "logged_weeks": logged_weeks,
         "mean_severity": round(float(nights["severity"].mean()), 1) if count else None,
         "severe": int((nights["severity"] >= SEVERE_FROM).sum()) if count else 0,
         "mean_sleep": round(float(nights["hours_slept"].astype("float64").mean()), 1)
         if count and nights["hours_slept"].notna().any()
         else None,
         "aggravators": [
-            (name, round(float(nights[name].sum()) / logged_weeks, 1) if count else 0.0)
+            (name, round(float(nights[name].sum()) / logged_weeks, 1) if count else None)
             for name in ("caffeine", "alcohol", "nicotine")
         ],
         "irls": [(row.date, int(row.irls_total)) for row in nights.itertuples() if pd.notna(row.irls_total)],

@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from nutrition.models import RLS_NUTRIENTS
 from nutrition.selectors import amounts_per_100g
 
-from .access import Journal
+from .access import Journal, entries_of
 from .labs_view import FERRITIN_LINES, TSAT_LINES
 from .models import LabResult, MealMark, Night
 
@@ -62,7 +62,7 @@ def rolling_mean(values, start: dt.date, end: dt.date):
     may start up to 6 days before `start`, so that the first days' means see their whole week)."""
     lead = pd.Timestamp(start) - pd.Timedelta(days=WINDOW - 1)
     daily = values.reindex(pd.date_range(lead, end, freq="D"))
-    return daily.rolling(WINDOW, min_periods=1).mean().loc[pd.Timestamp(start):]
+    return daily.rolling(WINDOW, min_periods=1).mean().loc[pd.Timestamp(start) :]
 
 
 def _series(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -89,22 +89,42 @@ def night_frame(journal: Journal, start: dt.date, end: dt.date) -> pd.DataFrame:
     return frame
 
 
+def _empty_eaten_frame() -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.to_datetime([]), **{code: pd.Series(dtype="float64") for code in RLS_NUTRIENTS}})
+
+
 def eaten_frame(journal: Journal, start: dt.date, end: dt.date) -> pd.DataFrame:
     """One row per complete eaten day (every planned meal marked): the share (0-1+) of each of the six targets
     eaten. Vectorised: the foods eaten as one table, joined to their amounts, summed per day."""
+    return eaten_frames([journal], start, end)[journal.person.pk]
+
+
+def eaten_frames(journals: list[Journal], start: dt.date, end: dt.date) -> dict[int, pd.DataFrame]:
+    """`eaten_frame` of several journals by person id, in two queries whatever their number (the marks, and the
+    amounts of every food eaten)."""
     rows = list(
-        journal.entries(MealMark)
+        entries_of(journals, MealMark)
         .filter(date__range=(start, end))
-        .values_list("date", Cast("items", TextField()), Cast("targets", TextField()), "day_meals")
+        .values_list("owner_id", "date", Cast("items", TextField()), Cast("targets", TextField()), "day_meals")
     )
-    if not rows:
-        return pd.DataFrame(
-            {"date": pd.to_datetime([]), **{code: pd.Series(dtype="float64") for code in RLS_NUTRIENTS}}
-        )
-    dates, items_text, targets_text, day_meals = zip(*rows, strict=True)
-    # A year is ~1,500 marks: one JSON document for all of them decodes far faster than one per mark.
-    all_items = json.loads("[" + ",".join(items_text) + "]")
-    all_targets = json.loads("[" + ",".join(targets_text) + "]")
+    by_owner: dict[int, list] = {journal.person.pk: [] for journal in journals}
+    for row in rows:
+        by_owner[row[0]].append(row[1:])
+    food_ids = set()
+    parsed = {}
+    for owner, owner_rows in by_owner.items():
+        if owner_rows:
+            dates, items_text, targets_text, day_meals = zip(*owner_rows, strict=True)
+            # A year is ~1,500 marks: one JSON document for all of them decodes far faster than one per mark.
+            all_items = json.loads("[" + ",".join(items_text) + "]")
+            all_targets = json.loads("[" + ",".join(targets_text) + "]")
+            food_ids |= {item["food_id"] for items in all_items for item in items}
+            parsed[owner] = (dates, all_items, all_targets, day_meals)
+    amounts = amounts_per_100g(sorted(food_ids)) if food_ids else {}
+    return {owner: _frame(*parsed[owner], amounts) if owner in parsed else _empty_eaten_frame() for owner in by_owner}
+
+
+def _frame(dates, all_items, all_targets, day_meals, amounts) -> pd.DataFrame:
     day_list = sorted(set(dates))
     day_index = {day: i for i, day in enumerate(day_list)}
     marked = np.bincount([day_index[d] for d in dates], minlength=len(day_list))
@@ -124,7 +144,6 @@ def eaten_frame(journal: Journal, start: dt.date, end: dt.date) -> pd.DataFrame:
     if food_day:
         day_of, food_ids, grams = (np.array(column) for column in zip(*food_day, strict=True))
         foods = sorted(set(food_ids.tolist()))
-        amounts = amounts_per_100g(foods)
         per_100 = np.array([[amounts.get(f, {}).get(code, 0.0) for code in RLS_NUTRIENTS] for f in foods])
         row_of = np.searchsorted(foods, food_ids)
         np.add.at(totals, day_of, per_100[row_of] * grams[:, None] / 100.0)

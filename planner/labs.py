@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .input_error import InputError
+
 # --- Sources -------------------------------------------------------------------------------------------------------
 AASM_2024 = (
     "Winkelman JW, Berkowski JA, DelRosso LM, et al. Treatment of restless legs syndrome and periodic limb movement "
@@ -74,13 +76,8 @@ UNITS = ("ng/mL", "ug/L", "%", "pg/mL", "pmol/L", "nmol/L", "mg/dL", "mmol/L", "
 UNIT_LABELS = {"ug/L": "µg/L"}  # how a unit is shown to people
 
 
-class LabError(ValueError):
-    """A lab entry that cannot be read; `str()` is one line naming the field."""
-
-    def __init__(self, field_name: str, message: str):
-        self.field = field_name
-        self.message = message
-        super().__init__(f"{field_name}: {message}")
+class LabError(InputError):
+    """A lab entry that cannot be read (an unknown lab, or a unit that is not one or does not fit the lab)."""
 
 
 @dataclass(frozen=True)

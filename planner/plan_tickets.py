@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from . import jobs, plan_store, services
+from . import jobs, plan_changes, plan_store, services
 from .models import Plan
 from .plan_store import PlanRecord
 
@@ -62,6 +62,7 @@ def start_regenerate(request, record: PlanRecord) -> Started:
         return Started(ticket=submitted.ticket)
     record.seed, record.document = seed, submitted.document
     plan_store.put_plan(request, record)
+    plan_changes.changed(request.user, record.saved, plan_changes.REGENERATED)
     return Started(record=record)
 
 
@@ -90,6 +91,7 @@ def finish(request, ticket: str, document: dict) -> PlanRecord:
         record = plan_store.get_plan(request, found["key"])  # Http404 when it is gone or not this visitor's
         record.seed, record.document = found["seed"], document
         plan_store.put_plan(request, record)
+        plan_changes.changed(request.user, record.saved, plan_changes.REGENERATED)
     else:
         record = plan_store.new_draft(request, found["profile_data"], document)
     tickets[ticket] = {**found, "plan": record.key}

@@ -16,6 +16,7 @@ from nutrition.models import ALLERGENS, DIETS
 from nutrition.units import UNITS, feet_inches_to_cm, pounds_to_kg
 
 from . import labs
+from .input_error import InputError
 
 SEXES = ("female", "male")
 ACTIVITIES = ("sedentary", "low", "active", "very_active")
@@ -62,13 +63,8 @@ FIELD_RULES: dict[str, dict[str, Any]] = {
 US_BODY_FIELDS = {"weight_lb": "weight_kg", "height_ft": "height_cm", "height_in": "height_cm"}
 
 
-class ProfileError(ValueError):
-    """A profile field is missing or out of range; `str()` is one line naming the field."""
-
-    def __init__(self, field_name: str, message: str):
-        self.field = field_name
-        self.message = message
-        super().__init__(f"{field_name}: {message}")
+class ProfileError(InputError):
+    """A profile field is missing or out of range (a lab's `LabError` is passed on as one, naming the same field)."""
 
 
 @dataclass(frozen=True)

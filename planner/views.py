@@ -18,7 +18,7 @@ from config import page_cache
 from config.rate_limits import rate_limited, too_many_requests, used_up, user_account
 from config.views import plans_busy
 
-from . import form_prefill, jobs, plan_pages, plan_store, plan_tickets
+from . import form_prefill, jobs, plan_changes, plan_labels, plan_pages, plan_store, plan_tickets
 from .exports import table_csv, table_xlsx
 from .forms import LAB_FIELDS, VALIDATED_FIELDS, PlanForm
 from .models import Plan, Preference, Profile
@@ -114,7 +114,8 @@ def _get_plan(request, key):
 def plan_detail(request, key):
     record = _get_plan(request, key)
     show_recipes = request.GET.get("recipes") == "open"
-    context = {"record": record, "show_recipes": show_recipes, **plan_pages.plan_view(record)}
+    label = plan_labels.labels_for(request.user, [record.saved.pk]).get(record.saved.pk) if record.saved else None
+    context = {"record": record, "show_recipes": show_recipes, "label": label, **plan_pages.plan_view(record)}
     return render(request, "planner/plan.html", context)
 
 
@@ -156,11 +157,15 @@ def _changed_day(request, record, day):
 @rate_limited("swap")
 def plan_swap(request, key, day, slot):
     record = _get_plan(request, key)
+    before = plan_changes.meal_words(record, day, slot)
     try:
         plan_store.swap(record, day, slot)
     except plan_store.NoSuchMeal:
         raise Http404 from None
-    return _changed_day(request, record, day)
+    response = _changed_day(request, record, day)
+    after = plan_changes.meal_words(record, day, slot).split(": ", 1)[-1]
+    plan_changes.changed(request.user, record.saved, plan_changes.SWAPPED, f"{before} → {after}")
+    return response
 
 
 @require_POST
@@ -168,10 +173,13 @@ def plan_swap(request, key, day, slot):
 def plan_lock(request, key, day, slot):
     record = _get_plan(request, key)
     try:
-        plan_store.lock(record, day, slot)
+        locked = plan_store.lock(record, day, slot)
     except plan_store.NoSuchMeal:
         raise Http404 from None
-    return _changed_day(request, record, day)
+    response = _changed_day(request, record, day)
+    action = plan_changes.LOCKED if locked else plan_changes.UNLOCKED
+    plan_changes.changed(request.user, record.saved, action, plan_changes.meal_words(record, day, slot))
+    return response
 
 
 @require_POST
@@ -238,8 +246,12 @@ def plan_save(request, key):
 
 @login_required
 def saved(request):
+    plans = list(Plan.objects.owned_by(request.user).only("pk", "name", "updated_at"))
+    labels = plan_labels.labels_for(request.user, [plan.pk for plan in plans])
+    for plan in plans:
+        plan.label = labels.get(plan.pk)
     context = {
-        "plans": Plan.objects.owned_by(request.user).only("pk", "name", "updated_at"),
+        "plans": plans,
         "profiles": Profile.objects.owned_by(request.user),
     }
     return render(request, "planner/saved.html", context)
@@ -262,6 +274,8 @@ def rename(request, kind, pk):
     else:
         obj.name = name[: obj._meta.get_field("name").max_length]
         obj.save()
+        if kind == "plan":
+            plan_changes.changed(request.user, obj, plan_changes.RENAMED, obj.name)
         messages.success(request, f"Renamed to “{obj.name}”.")
     return redirect("planner:saved")
 
@@ -270,6 +284,8 @@ def rename(request, kind, pk):
 @require_POST
 def delete(request, kind, pk):
     obj = _owned(request, kind, pk)
+    if kind == "plan":
+        plan_changes.changed(request.user, obj, plan_changes.DELETED)
     obj.delete()
     messages.success(request, f"Deleted “{obj.name}”.")
     return redirect("planner:saved")

@@ -82,3 +82,80 @@ class ClientNote(models.Model):
 
     def __str__(self):
         return f"Note of {self.created_at:%Y-%m-%d}"
+
+
+class ClientPlanQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=ClientPlan.State.PUBLISHED)
+
+
+class ClientPlan(models.Model):
+    """A plan a dietitian builds for a client: a planner `Plan` with who made it, for whom, its state, the message
+    that goes with it, and the log of every change (`PlanChange`).
+
+    While a *draft* (or *withdrawn*) the plan row has no owner, so no page of the planner or the journal shows it to
+    anyone; the dietitian reaches it only through `practice.access.client_plan`. *Published*, the plan's owner is
+    the client: it is among their plans (marked "from your dietitian" with the message, through
+    `planner.plan_labels`) and they can mark its meals eaten in their journal.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft (only you see it)"
+        PUBLISHED = "published", "Published to the client"
+        WITHDRAWN = "withdrawn", "Withdrawn (only you see it)"
+        DELETED = "deleted", "Deleted by the client"
+
+    # SET_NULL: when the client deletes a published plan (it is theirs), the dietitian keeps the record and its log.
+    plan = models.OneToOneField("planner.Plan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # SET_NULL: a published plan stays the client's (with its message) when the dietitian's account is deleted.
+    dietitian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dietitian_name = models.CharField(max_length=150, help_text="The dietitian's name as the client sees it.")
+    state = models.CharField(max_length=9, choices=State.choices, default=State.DRAFT)
+    message = models.TextField(max_length=2000, blank=True, help_text="Shown to the client with the plan.")
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ClientPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Plan {self.plan_id} for client {self.client_id} ({self.state})"
+
+    @property
+    def published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+
+class PlanChange(models.Model):
+    """One change to a client's plan: who made it, when, and what."""
+
+    class Action(models.TextChoices):
+        GENERATED = "generated", "Generated"
+        REGENERATED = "regenerated", "Regenerated"
+        SWAPPED = "swapped", "Swapped a meal"
+        LOCKED = "locked", "Locked a meal"
+        UNLOCKED = "unlocked", "Unlocked a meal"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        RENAMED = "renamed", "Renamed"
+        DELETED = "deleted", "Deleted"
+
+    client_plan = models.ForeignKey(ClientPlan, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150)
+    action = models.CharField(max_length=11, choices=Action.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by {self.actor_name}"

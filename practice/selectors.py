@@ -8,9 +8,9 @@ import datetime as dt
 from django.db.models import Avg, Max, Q
 from django.utils import timezone
 
-from journal.access import Journal, open_journal
+from journal.access import Journal, entries_of, open_journals
 from journal.models import LabResult, MealMark, Night
-from journal.trends import eaten_frame
+from journal.trends import eaten_frames
 from nutrition.models import RLS_NUTRIENTS
 from planner.labs import ferritin_band
 from planner.models import Profile
@@ -31,8 +31,7 @@ def latest_profile(journal: Journal) -> Profile | None:
     return journal.entries(Profile).order_by("-updated_at", "-pk").first()
 
 
-def ferritin(journal: Journal, age: int | None) -> dict | None:
-    result = journal.entries(LabResult).filter(lab="ferritin").order_by("-date", "-pk").first()
+def _ferritin(result: LabResult | None, age: int | None) -> dict | None:
     if result is None:
         return None
     band = ferritin_band(result.value, age=age)
@@ -44,27 +43,62 @@ def ferritin(journal: Journal, age: int | None) -> dict | None:
     }
 
 
-def last_entry(journal: Journal) -> dt.date | None:
-    dates = [journal.entries(model).aggregate(last=Max("date"))["last"] for model in (Night, LabResult, MealMark)]
-    dates = [d for d in dates if d]
-    return max(dates) if dates else None
+def _first_per_owner(rows) -> dict:
+    """The first row of each owner from rows ordered by owner and then newest first."""
+    found: dict = {}
+    for row in rows:
+        found.setdefault(row.owner_id, row)
+    return found
 
 
-def severity_means(journal: Journal, today: dt.date) -> tuple[float | None, float | None]:
-    """Mean night severity over the last 4 weeks (28 days up to today) and over the 4 weeks before."""
+def summaries(journals: list[Journal], today: dt.date) -> dict[int, dict]:
+    """The list's figures for each of these journals, by person id, in a fixed number of queries (nine) whatever
+    their number: last entry (three), latest ferritin, latest profile, night severities, the marks of the last
+    7 days and their foods' amounts."""
+    if not journals:
+        return {}
+    last = {j.person.pk: [] for j in journals}
+    for model in (Night, LabResult, MealMark):
+        for owner, date in (
+            entries_of(journals, model).values("owner").annotate(last=Max("date")).values_list("owner", "last")
+        ):
+            last[owner].append(date)
+    ferritins = _first_per_owner(
+        entries_of(journals, LabResult).filter(lab="ferritin").order_by("owner", "-date", "-pk")
+    )
+    profiles = _first_per_owner(entries_of(journals, Profile).order_by("owner", "-updated_at", "-pk"))
     recent_from = today - dt.timedelta(days=27)
     before_from = recent_from - dt.timedelta(days=28)
-    means = journal.entries(Night).aggregate(
-        recent=Avg("severity", filter=Q(date__range=(recent_from, today))),
-        before=Avg("severity", filter=Q(date__range=(before_from, recent_from - dt.timedelta(days=1)))),
-    )
-    return means["recent"], means["before"]
+    severities = {
+        row["owner"]: row
+        for row in entries_of(journals, Night)
+        .values("owner")
+        .annotate(
+            recent=Avg("severity", filter=Q(date__range=(recent_from, today))),
+            before=Avg("severity", filter=Q(date__range=(before_from, recent_from - dt.timedelta(days=1)))),
+        )
+    }
+    frames = eaten_frames(journals, today - dt.timedelta(days=6), today)
+    result = {}
+    for journal in journals:
+        pk = journal.person.pk
+        profile = profiles.get(pk)
+        severity = severities.get(pk, {})
+        result[pk] = {
+            "client": journal.person,
+            "profile": profile,
+            "last_entry": max(last[pk]) if last[pk] else None,
+            "ferritin": _ferritin(ferritins.get(pk), profile.age if profile else None),
+            "severity_recent": severity.get("recent"),
+            "severity_before": severity.get("before"),
+            "eaten": _eaten_share(frames[pk]),
+        }
+    return result
 
 
-def eaten_share(journal: Journal, today: dt.date) -> float | None:
+def _eaten_share(frame) -> float | None:
     """Share (0-1) of the six targets eaten over the last 7 days: each target's share capped at 100% (so more
     iron cannot hide too little folate), averaged over targets and fully marked days; None with no such day."""
-    frame = eaten_frame(journal, today - dt.timedelta(days=6), today)
     if frame.empty:
         return None
     shares = frame[list(RLS_NUTRIENTS)].astype("float64").clip(upper=1.0)
@@ -73,19 +107,7 @@ def eaten_share(journal: Journal, today: dt.date) -> float | None:
 
 
 def client_summary(journal: Journal, link: ClientLink, today: dt.date) -> dict:
-    profile = latest_profile(journal)
-    recent, before = severity_means(journal, today)
-    return {
-        "link": link,
-        "client": journal.person,
-        "name": link.client_name,
-        "profile": profile,
-        "last_entry": last_entry(journal),
-        "ferritin": ferritin(journal, profile.age if profile else None),
-        "severity_recent": recent,
-        "severity_before": before,
-        "eaten": eaten_share(journal, today),
-    }
+    return {"link": link, "name": link.client_name, **summaries([journal], today)[journal.person.pk]}
 
 
 def _sort_key(sort: str):
@@ -103,12 +125,18 @@ def _sort_key(sort: str):
 
 
 def client_rows(dietitian, *, sort: str = "name", descending: bool = False, query: str = "") -> list[dict]:
-    """One summary per active client of `dietitian`, filtered by name and sorted (unknown values last)."""
+    """One summary per active client of `dietitian`, filtered by name and sorted (unknown values last); a fixed
+    number of queries whatever the number of clients."""
     today = timezone.localdate()
     links = ClientLink.objects.active().of_dietitian(dietitian).select_related("client")
     if query:
         links = links.filter(Q(client_name__icontains=query) | Q(client__username__icontains=query))
-    rows = [client_summary(open_journal(dietitian, link.client), link, today) for link in links]
+    links = list(links)
+    journals = open_journals(dietitian, [link.client for link in links])
+    found = summaries(journals, today)
+    rows = [
+        {"link": link, "name": link.client_name, **found[link.client_id]} for link in links if link.client_id in found
+    ]
     sort = sort if sort in SORTS else "name"
     known = [r for r in rows if _sort_key(sort)(r)[0] is False]
     unknown = [r for r in rows if _sort_key(sort)(r)[0] is True]

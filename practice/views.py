@@ -6,21 +6,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from journal import trends
 from journal.selectors import latest_labs
 from workspace.access import dietitian_required
 
-from . import selectors, services
+from . import client_plans, selectors, services
 from .access import client_journal
 from .forms import InviteForm, NoteForm
 from .models import ClientLink
 
 NEW_LINK_KEY = "practice_new_invitation"
+CLIENTS_PER_PAGE = 50
 
 
 @dietitian_required
@@ -28,8 +31,13 @@ def client_list(request):
     sort = request.GET.get("sort", "name")
     descending = request.GET.get("dir") == "desc"
     query = request.GET.get("q", "").strip()
+    rows = selectors.client_rows(request.user, sort=sort, descending=descending, query=query)
+    page = Paginator(rows, CLIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    params = {"sort": sort, "q": query, **({"dir": "desc"} if descending else {})}
     context = {
-        "rows": selectors.client_rows(request.user, sort=sort, descending=descending, query=query),
+        "rows": page.object_list,
+        "page": page,
+        "params": urlencode({k: v for k, v in params.items() if v}),
         "sort": sort if sort in selectors.SORTS else "name",
         "descending": descending,
         "query": query,
@@ -80,6 +88,7 @@ def client_detail(request, client):
         "profiles": selectors.profiles(journal),
         "notes": selectors.notes(request.user, journal.person),
         "note_form": NoteForm(),
+        "built_plans": client_plans.plans_for(request.user, journal.person),
     }
     return render(request, "practice/client_detail.html", context)
 

@@ -19,12 +19,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from content.models import Article
-from journal.models import LabResult, Night
+from journal.access import open_journal
+from journal.models import LabResult, MealMark, Night
+from journal.services import mark_meal
 from nutrition.models import Food
 from planner.models import Meal, Plan, Profile
 from planner.profiles import parse_profile
 from planner.services import generate_plan
-from practice.models import ClientLink
+from practice.models import ClientLink, ClientPlan
 from practice.services import token_hash
 
 ROLES = ("anon", "owner", "other", "dietitian", "editor", "admin")
@@ -47,6 +49,10 @@ CLIENTS_DIETITIAN = (LOGIN, 403, 403, 200, 403, 404)
 # The JSON API (tests/api/): 401 instead of a redirect to the sign-in page; others' saved plans are 404.
 API_SIGNED_IN = (401, 200, 200, 200, 200, 200)
 API_OWNER_ONLY = (401, 200, 404, 404, 404, 404)
+
+
+def client_plan_kwargs(w):
+    return {"client": w["users"]["owner"].pk, "pk": w["client_plan"].pk}
 
 
 def draft_plan_key(w):
@@ -130,6 +136,13 @@ MATRIX: dict[str, tuple[callable, tuple]] = {
     "practice:client_detail": (lambda w: {"client": w["users"]["owner"].pk}, CLIENTS_DIETITIAN),
     "practice:client_trends": (lambda w: {"client": w["users"]["owner"].pk}, CLIENTS_DIETITIAN),
     "practice:note_add": (lambda w: {"client": w["users"]["owner"].pk}, WORKSPACE_POST_ONLY),
+    "practice:plan_new": (lambda w: {"client": w["users"]["owner"].pk}, CLIENTS_DIETITIAN),
+    "practice:client_plan": (lambda w: client_plan_kwargs(w), CLIENTS_DIETITIAN),
+    "practice:plan_swap": (lambda w: {**client_plan_kwargs(w), "day": 1, "slot": 0}, WORKSPACE_POST_ONLY),
+    "practice:plan_lock": (lambda w: {**client_plan_kwargs(w), "day": 1, "slot": 0}, WORKSPACE_POST_ONLY),
+    "practice:plan_regenerate": (lambda w: client_plan_kwargs(w), WORKSPACE_POST_ONLY),
+    "practice:plan_publish": (lambda w: client_plan_kwargs(w), WORKSPACE_POST_ONLY),
+    "practice:plan_withdraw": (lambda w: client_plan_kwargs(w), WORKSPACE_POST_ONLY),
     "practice:invitation": (lambda w: {"token": INVITATION_TOKEN}, PUBLIC),  # the page says who may accept
     "practice:end_sharing": (lambda w: {"pk": w["link"].pk}, OWNER_POST_ONLY),
     "accounts:revoke_token": (lambda w: {"pk": 1}, OWNER_POST_ONLY),
@@ -148,6 +161,23 @@ MATRIX: dict[str, tuple[callable, tuple]] = {
     "api:v1:delete_plan": (lambda w: {"plan_id": w["plan"].pk}, API_OWNER_ONLY),
     "api:v1:swap_meal": (lambda w: {"plan_id": w["plan"].pk}, POST_ONLY),
     "api:v1:lock_meal": (lambda w: {"plan_id": w["plan"].pk}, POST_ONLY),
+    # The journal through the API: the caller's own journal only (the sharing dietitian reads it on the practice's
+    # pages, not here). A list and its POST share a URL, as an entry and its PATCH and DELETE do: GET answers.
+    "api:v1:list_labs": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:add_lab": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:get_lab": (lambda w: {"lab_id": w["lab"].pk}, API_OWNER_ONLY),
+    "api:v1:change_lab": (lambda w: {"lab_id": w["lab"].pk}, API_OWNER_ONLY),
+    "api:v1:delete_lab": (lambda w: {"lab_id": w["lab"].pk}, API_OWNER_ONLY),
+    "api:v1:list_nights": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:add_night": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:get_night": (lambda w: {"night_id": w["night"].pk}, API_OWNER_ONLY),
+    "api:v1:change_night": (lambda w: {"night_id": w["night"].pk}, API_OWNER_ONLY),
+    "api:v1:delete_night": (lambda w: {"night_id": w["night"].pk}, API_OWNER_ONLY),
+    "api:v1:list_marks": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:add_mark": (lambda w: {}, API_SIGNED_IN),
+    "api:v1:get_mark": (lambda w: {"mark_id": w["mark"].pk}, API_OWNER_ONLY),
+    "api:v1:change_mark": (lambda w: {"mark_id": w["mark"].pk}, API_OWNER_ONLY),
+    "api:v1:delete_mark": (lambda w: {"mark_id": w["mark"].pk}, API_OWNER_ONLY),
 }
 INVITATION_TOKEN = "matrix-invitation-token"
 
@@ -210,6 +240,7 @@ def world(db):
     lab = LabResult.objects.create(
         owner=owner, date=today - datetime.timedelta(days=100), lab="ferritin", value=40, unit="ng/mL"
     )
+    mark = mark_meal(open_journal(owner, write=True), plan, 1, 0, today - datetime.timedelta(days=1), "eaten")
     in_two_weeks = datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=14)
     link = ClientLink.objects.create(
         dietitian=users["dietitian"], client=owner, client_name="Owner", token_hash="0" * 64, state="active",
@@ -219,11 +250,18 @@ def world(db):
         dietitian=users["dietitian"], client_name="Someone", token_hash=token_hash(INVITATION_TOKEN),
         expires_at=in_two_weeks,
     )
+    # A draft the dietitian built for the owner: its plan row has no owner until it is published.
+    draft = Plan.objects.create(owner=None, name="Drafted for you", profile_data=PROFILE, document=document, seed=1)
+    client_plan = ClientPlan.objects.create(
+        plan=draft, client=owner, dietitian=users["dietitian"], dietitian_name="dietitian"
+    )
     return {
+        "client_plan": client_plan,
         "link": link,
         "invitation": invitation,
         "night": night,
         "lab": lab,
+        "mark": mark,
         "users": users,
         "plan": plan,
         "profile": profile,
@@ -330,3 +368,102 @@ def test_no_one_changes_another_persons_saved_plan_through_the_api(world):
             assert response.status_code == (401 if role == "anon" else 404), (role, method, url)
     after = Plan.objects.get(pk=pk)
     assert (after.name, after.document, after.locked) == (before.name, before.document, before.locked)
+
+
+def test_no_one_reads_or_changes_another_persons_journal_through_the_api(world):
+    """The journal's API routes on the owner's entries, as every other visitor (the sharing dietitian included;
+    sessions are CSRF exempt here): 401 signed out, else 404, and nothing changes; their own lists are empty."""
+    entries = {"labs": world["lab"], "nights": world["night"], "eaten": world["mark"]}
+    changes = {"labs": {"note": "mine"}, "nights": {"severity": 0}, "eaten": {"status": "skipped"}}
+    plan = world["plan"].pk
+    before = {kind: type(e).objects.get(pk=e.pk).updated_at for kind, e in entries.items()}
+    for role in ROLES:
+        if role == "owner":
+            continue
+        client = client_for(world, role)
+        expected = 401 if role == "anon" else 404
+        for kind, entry in entries.items():
+            url = f"/api/v1/journal/{kind}/{entry.pk}"
+            for method, body in (("get", None), ("patch", changes[kind]), ("delete", None)):
+                response = getattr(client, method)(url, body, content_type="application/json")
+                assert response.status_code == expected, (role, method, url)
+            listed = client.get(f"/api/v1/journal/{kind}")
+            assert listed.status_code == (401 if role == "anon" else 200), (role, kind)
+            assert role == "anon" or listed.json()["count"] == 0, (role, kind)
+        mark = {"plan_id": plan, "day": 1, "slot_index": 1, "date": str(datetime.date.today()), "status": "eaten"}
+        refused = client.post("/api/v1/journal/eaten", mark, content_type="application/json")
+        assert refused.status_code == (401 if role == "anon" else 422), role  # not their plan
+    after = {kind: type(e).objects.get(pk=e.pk).updated_at for kind, e in entries.items()}
+    assert after == before and MealMark.objects.count() == 1
+
+
+CLIENT_PLAN_POSTS = (
+    ("practice:plan_swap", {"day": 1, "slot": 0}),
+    ("practice:plan_lock", {"day": 1, "slot": 0}),
+    ("practice:plan_regenerate", {}),
+    ("practice:plan_publish", {}),
+    ("practice:plan_withdraw", {}),
+)
+
+
+def test_no_one_but_the_clients_dietitian_changes_or_publishes_a_plan_built_for_the_client(world):
+    """Every plan action POSTed by every other visitor, a second dietitian sharing with the same client among them:
+    refused (sign-in, 403 or 404), and the draft, its locks and its log unchanged."""
+    second = User.objects.create_user("second-dietitian", "s@example.org", "a-long-Passw0rd!")
+    second.groups.add(Group.objects.get(name="Dietitian"))
+    ClientLink.objects.create(
+        dietitian=second,
+        client=world["users"]["owner"],
+        client_name="Owner",
+        token_hash="1" * 64,
+        state="active",
+        expires_at=datetime.datetime.now(datetime.UTC),
+        accepted_at=datetime.datetime.now(datetime.UTC),
+    )
+    found = world["client_plan"]
+    before = (found.plan.document, found.plan.locked, found.plan.owner_id)
+    visitors = {role: client_for(world, role) for role in ROLES if role != "dietitian"}
+    visitors["second dietitian"] = Client(raise_request_exception=False)
+    visitors["second dietitian"].force_login(second)
+    for who, client in visitors.items():
+        for name, extra in CLIENT_PLAN_POSTS:
+            response = client.post(reverse(name, kwargs={**client_plan_kwargs(world), **extra}), {"message": "mine"})
+            status = response.status_code
+            if status == 302:
+                assert "/accounts/login/" in response["Location"], (who, name)
+            else:
+                assert status in (403, 404), (who, name, status)
+        assert client.get(reverse("practice:client_plan", kwargs=client_plan_kwargs(world))).status_code in (
+            302,
+            403,
+            404,
+        )
+    found.refresh_from_db()
+    found.plan.refresh_from_db()
+    assert (found.plan.document, found.plan.locked, found.plan.owner_id) == before
+    assert found.state == "draft" and not found.changes.exists()
+
+
+def test_the_client_cannot_see_a_draft_built_for_them(world):
+    owner = client_for(world, "owner")
+    key = str(world["client_plan"].plan_id)
+    for name in ("planner:detail", "planner:shopping", "planner:recipe"):
+        kwargs = {"key": key, **({"day": 1, "slot": 0} if name == "planner:recipe" else {})}
+        assert owner.get(reverse(name, kwargs=kwargs)).status_code == 404, name
+    assert owner.get(reverse("journal:day", kwargs={"plan": key, "day": 1})).status_code == 404
+    assert "Drafted for you" not in owner.get(reverse("planner:saved")).content.decode()
+    assert "Drafted for you" not in owner.get("/api/v1/plans").content.decode()
+    assert owner.get(f"/api/v1/plans/{key}").status_code == 404
+
+
+def test_a_sharing_ended_mid_session_refuses_the_dietitian_every_plan_url_at_once(world):
+    dietitian = client_for(world, "dietitian")
+    assert dietitian.get(reverse("practice:client_plan", kwargs=client_plan_kwargs(world))).status_code == 200
+    client_for(world, "owner").post(reverse("practice:end_sharing", kwargs={"pk": world["link"].pk}))
+    assert dietitian.get(reverse("practice:client_plan", kwargs=client_plan_kwargs(world))).status_code == 404
+    assert dietitian.get(reverse("practice:plan_new", kwargs={"client": world["users"]["owner"].pk})).status_code == 404
+    for name, extra in CLIENT_PLAN_POSTS:
+        response = dietitian.post(reverse(name, kwargs={**client_plan_kwargs(world), **extra}), {"message": "x"})
+        assert response.status_code == 404, name
+    world["client_plan"].refresh_from_db()
+    assert world["client_plan"].state == "draft"

@@ -1,12 +1,17 @@
 """The API's visitors: an owner with a saved one-day plan and a token, another person with a token, anyone."""
 
+import datetime as dt
 import functools
 import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.tokens import create_token
+from journal.access import open_journal
+from journal.models import LabResult, Night
+from journal.services import mark_meal
 from planner.models import Plan
 from planner.profiles import parse_profile
 from planner.services import generate_plan
@@ -72,3 +77,15 @@ def owner(people):
 @pytest.fixture
 def other(people):
     return Api(people["other_token"])
+
+
+@pytest.fixture
+def journal_data(people):
+    """The owner's journal: a ferritin result entered in µg/L, last night, and yesterday's breakfast eaten."""
+    today = timezone.localdate()
+    owner = people["owner"]
+    lab = LabResult.objects.create(owner=owner, date=today - dt.timedelta(days=30), lab="ferritin", value=40,
+                                   unit="ug/L")
+    night = Night.objects.create(owner=owner, date=today - dt.timedelta(days=1), severity=6, hours_slept=6.5)
+    mark = mark_meal(open_journal(owner, write=True), people["plan"], 1, 0, today - dt.timedelta(days=1), "eaten")
+    return {"lab": lab, "night": night, "mark": mark, "today": today}

@@ -89,10 +89,21 @@ def test_the_openapi_document_describes_every_route(anyone):
         ("DELETE", "/api/v1/plans/{plan_id}"),
         ("POST", "/api/v1/plans/{plan_id}/swap"),
         ("POST", "/api/v1/plans/{plan_id}/lock"),
+        *(
+            (method, f"/api/v1/journal/{kind}{tail}")
+            for kind, one in (("labs", "lab_id"), ("nights", "night_id"), ("eaten", "mark_id"))
+            for method, tail in (
+                ("GET", ""), ("POST", ""), ("GET", f"/{{{one}}}"), ("PATCH", f"/{{{one}}}"), ("DELETE", f"/{{{one}}}")
+            )
+        ),
     }
     assert set(schema["components"]["securitySchemes"]) == {"TokenAuth", "SessionAuth"}
     profile = schema["components"]["schemas"]["ProfileIn"]
     assert profile["properties"]["diet"]["enum"] == ["omnivore", "pescatarian", "vegetarian", "vegan"]
+    night = schema["components"]["schemas"]["NightIn"]
+    assert night["properties"]["severity"]["maximum"] == 10 and night["required"] == ["date", "severity"]
+    assert "409" in schema["paths"]["/api/v1/journal/nights"]["post"]["responses"]
+    assert "409" in schema["paths"]["/api/v1/journal/nights"]["post"]["description"]
     json.dumps(schema)
 
 

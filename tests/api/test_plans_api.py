@@ -127,7 +127,7 @@ def test_lock_sets_unlocks_and_toggles_a_meal(owner, people):
 
 
 def test_plans_are_rate_limited_per_token_with_retry_after(settings, owner, other):
-    settings.API_RATE_PLANS = "1/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/m"}
     assert owner.post("plans", PROFILE).status_code == 200
     limited = owner.post("plans", PROFILE)
     assert limited.status_code == 429
@@ -136,7 +136,7 @@ def test_plans_are_rate_limited_per_token_with_retry_after(settings, owner, othe
 
 
 def test_swaps_are_rate_limited(settings, owner, people):
-    settings.API_RATE_SWAPS = "1/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-swaps": "1/m"}
     pk = people["plan"].pk
     assert owner.post(f"plans/{pk}/swap", {"day": 1, "slot_index": 1}).status_code == 200
     limited = owner.post(f"plans/{pk}/swap", {"day": 1, "slot_index": 1})
@@ -144,17 +144,17 @@ def test_swaps_are_rate_limited(settings, owner, people):
 
 
 def test_anonymous_plans_are_rate_limited_per_address(settings):
-    settings.API_RATE_PLANS = "1/m"
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/m"}
     here, there = Api(client=_client("10.0.0.1")), Api(client=_client("10.0.0.2"))
     assert here.post("plans", PROFILE).status_code == 200
     assert here.post("plans", PROFILE).status_code == 429
     assert there.post("plans", PROFILE).status_code == 200
 
 
-def _client(address):
+def _client(address, **headers):
     from django.test import Client
 
-    return Client(raise_request_exception=False, REMOTE_ADDR=address)
+    return Client(raise_request_exception=False, REMOTE_ADDR=address, **headers)
 
 
 def test_a_queued_plan_answers_202_with_a_ticket_to_poll(plan_queue, owner, other):
@@ -180,3 +180,18 @@ def without_nulls(value):
     if isinstance(value, list):
         return [without_nulls(v) for v in value]
     return value
+
+
+def test_behind_a_trusted_proxy_anonymous_api_callers_are_counted_by_their_forwarded_address(settings):
+    """With one proxy trusted, everyone arrives from the proxy's address: the API counts the address the proxy
+    forwarded, as the pages and django-axes do (config.client_ip), so one caller's plans do not use up another's."""
+    settings.TRUSTED_PROXIES = 1
+    settings.AXES_IPWARE_PROXY_COUNT = 0  # what DJANGO_TRUSTED_PROXIES=1 sets (config/settings.py)
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/m"}
+    proxy = "10.9.9.9"
+    here = Api(client=_client(proxy, HTTP_X_FORWARDED_FOR="203.0.113.7"))
+    there = Api(client=_client(proxy, HTTP_X_FORWARDED_FOR="198.51.100.4"))
+    assert here.post("plans", PROFILE).status_code == 200
+    assert here.post("plans", PROFILE).status_code == 429
+    assert there.post("plans", PROFILE).status_code == 200

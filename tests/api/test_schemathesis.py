@@ -1,5 +1,6 @@
 """Schemathesis: property-based requests generated from our own OpenAPI document, sent to the whole Django app (its
-WSGI handler, every middleware included) with the owner's token. Every operation (one test each); for each, a bounded
+WSGI handler, every middleware included) with the token of an owner who has a saved plan and a journal (a lab result,
+a night, a meal eaten). Every operation (one test each); for each, a bounded
 number of examples (valid and invalid), each answer checked: never a 5xx, a documented status, a documented content
 type and headers, and a body that matches the documented schema. Derandomized, so CI runs are repeatable.
 
@@ -40,7 +41,7 @@ schema.location = "/api/v1/openapi.json"
 @pytest.fixture(autouse=True)
 def _quick_and_unlimited(settings):
     settings.PLAN_TIME_LIMIT = 1.0  # plans of up to 14 days, each solved at most this long
-    settings.API_RATE_PLANS = settings.API_RATE_SWAPS = "10000/m"  # the limits have their own tests
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "10000/m", "api-swaps": "10000/m"}  # tested apart
     # The WSGI handler closes the database connection after each request; inside the test's transaction (on
     # PostgreSQL) that would close it under the test. Django's own test client keeps it open the same way.
     request_started.disconnect(close_old_connections)
@@ -50,8 +51,23 @@ def _quick_and_unlimited(settings):
     request_finished.connect(close_old_connections)
 
 
+# Generated ids rarely name a stored entry: an odd one is replaced by the owner's entry, an even one is kept (a 404),
+# so that reads, changes and deletes of real entries are tried as well as missing ones.
+ENTRY_IDS = {"plan_id": "plan", "lab_id": "lab", "night_id": "night", "mark_id": "mark"}
+
+
+def _owners_ids(case, people, journal_data):
+    stored = {"plan": people["plan"], **journal_data}
+    for name, value in (case.path_parameters or {}).items():
+        if name in ENTRY_IDS and isinstance(value, int) and value % 2:
+            case.path_parameters[name] = stored[ENTRY_IDS[name]].pk
+    if case.operation.path == "/api/v1/journal/eaten" and isinstance(case.body, dict) and "plan_id" in case.body:
+        case.body["plan_id"] = people["plan"].pk  # a mark is made against one of your own plans
+
+
 @pytest.mark.django_db
 @schema.parametrize()
 @hypothesis_settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_every_operation_keeps_to_its_documented_schema(case, people):
+def test_every_operation_keeps_to_its_documented_schema(case, people, journal_data):
+    _owners_ids(case, people, journal_data)
     case.call_and_validate(headers={"Authorization": f"Bearer {people['owner_token']}"}, checks=CHECKS)

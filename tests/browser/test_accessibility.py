@@ -15,12 +15,16 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from content.models import Article
+from journal import services as journal_services
+from journal.access import open_journal
 from nutrition.models import Food
 from planner.models import Meal, Plan, Profile
 from planner.profiles import parse_profile
 from planner.services import generate_plan
+from practice import client_plans
 from practice import services as practice_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -81,6 +85,11 @@ PAGES = [
     ("invite a client", "dietitian", lambda w: reverse("practice:invite")),
     ("a client", "dietitian", lambda w: reverse("practice:client_detail", args=[w["person"].pk])),
     ("a client's trends", "dietitian", lambda w: reverse("practice:client_trends", args=[w["person"].pk])),
+    ("a new plan for a client", "dietitian", lambda w: reverse("practice:plan_new", args=[w["person"].pk])),
+    ("a client's draft plan", "dietitian", lambda w: w["client_plan_url"](w["draft_plan"])),
+    ("a client's published plan", "dietitian", lambda w: w["client_plan_url"](w["published_plan"])),
+    ("a client plan they deleted", "dietitian", lambda w: w["client_plan_url"](w["deleted_plan"])),
+    ("a plan from the dietitian", "person", lambda w: reverse("planner:detail", args=[w["published_plan"].plan_id])),
 ]
 
 
@@ -100,6 +109,18 @@ def world(live_server):
     _, accepted = practice_services.invite(dietitian, "Pat")
     practice_services.accept(accepted, person)
     _, invitation_token = practice_services.invite(dietitian, "Sam")
+    # Two plans dana built for pat: one still a draft, one published with a message and a meal pat marked eaten.
+    draft_plan = client_plans.create(dietitian, person, {**PROFILE, "days": 1}, "Drafted")
+    published_plan = client_plans.create(dietitian, person, {**PROFILE, "days": 1}, "From dana")
+    client_plans.publish(published_plan, dietitian, "Lentils twice this week.")
+    deleted_plan = client_plans.create(dietitian, person, {**PROFILE, "days": 1}, "Deleted by pat")
+    client_plans.publish(deleted_plan, dietitian, "Gone soon.")
+    client_plans.on_plan_changed(person, deleted_plan.plan, "deleted")
+    deleted_plan.plan.delete()
+    journal_services.mark_meal(
+        open_journal(person), published_plan.plan, 1, published_plan.plan.document["days"][0]["meals"][0]["slot_index"],
+        timezone.localdate(), status="eaten",
+    )
     anon = Client()
     draft = anon.post(reverse("planner:form"), {**PROFILE, "activity": "low", "life_stage": "none"})
     assert draft.status_code == 302, draft.content.decode()[:2000]
@@ -114,6 +135,10 @@ def world(live_server):
         "plan": plan,
         "person": person,
         "invitation_token": invitation_token,
+        "draft_plan": draft_plan,
+        "published_plan": published_plan,
+        "deleted_plan": deleted_plan,
+        "client_plan_url": lambda found: reverse("practice:client_plan", args=[person.pk, found.pk]),
         "draft": draft["Location"],
         "form_errors": reverse("planner:form"),
         "cookies": {

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal.access import open_journal
+from journal.forms import NightForm
 from journal.models import IronCourse
 from journal.reminders import retest_due
 from journal.services import mark_meal
@@ -71,6 +72,16 @@ def test_xlsx_has_a_sheet_per_kind(client, journal_with_everything):
     assert sheets["lab"]["note"][0].startswith("'=")
 
 
+def test_a_nights_columns_are_what_the_night_form_asks_in_its_order(client, journal_with_everything):
+    sheets = pd.read_excel(io.BytesIO(client.get(reverse("journal:export", args=["xlsx"])).content), sheet_name=None)
+    night = sheets["night"]
+    assert list(night.columns) == [*NightForm._meta.fields, "demo"] == [
+        "date", "severity", "hours_slept", "minutes_to_sleep", "times_woken", "onset", "caffeine", "alcohol",
+        "nicotine", "irls_total", "note", "demo",
+    ]
+    assert list(night["alcohol"]) == [False, True] and list(night["hours_slept"]) == [6.5, 6.5]
+
+
 def test_an_empty_journal_exports_headers_only_and_unknown_formats_are_404(client, person):
     text = client.get(reverse("journal:export", args=["csv"])).content.decode()
     assert text.startswith("kind,date,") and text.count("\n") == 1
@@ -126,5 +137,17 @@ def test_the_clinician_summary_holds_the_numbers_on_one_page(client, journal_wit
     nights = html.split('id="s-nights"')[1].split("</section>")[0]
     assert 'Mean RLS severity (0–10)</th><td class="num">5.0' in nights
     assert 'Nights with severity 7 or more</th><td class="num">1' in nights
-    assert 'Evenings with alcohol, per week</th><td class="num">0.2' in nights
+    assert 'Evenings with alcohol, per week logged</th><td class="num">1.0' in nights  # its nights are in 1 week
     assert "30 µg/L" in html and "data-print" in html and "<script>" not in html
+
+
+def test_evenings_per_week_count_only_the_weeks_with_nights_logged(client, person):
+    """Caffeine every evening of the two weeks logged in a 12-week period: 7 a week, not 14 spread over 12 weeks
+    (the 10 weeks without entries are unknown, not caffeine-free)."""
+    for n in range(14):  # the period's weeks end today: these are its last two
+        NightFactory(owner=person, date=days_ago(n), severity=4, caffeine=True, alcohol=n < 3)
+    html = client.get(reverse("journal:summary") + "?weeks=12").content.decode()
+    nights = html.split('id="s-nights"')[1].split("</section>")[0]
+    assert 'Weeks with nights logged</th><td class="num">2 of 12' in nights
+    assert 'Evenings with caffeine, per week logged</th><td class="num">7.0' in nights  # not 1.2
+    assert 'Evenings with alcohol, per week logged</th><td class="num">1.5' in nights
