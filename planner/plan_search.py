@@ -226,26 +226,29 @@ def spread_days(week: Week, chosen: dict) -> dict:
             minutes[d] += week.minutes[week.index[meal_id]]
     limit = p.max_cooking_minutes
 
-    def score(order) -> float:
-        total = 0.0
-        for flags in met:
-            share = flags.sum() / p.days
-            cumulative = np.cumsum(flags[list(order)])
-            total += float(np.abs(cumulative - share * np.arange(1, p.days + 1)).sum())
-        return total
-
     def allowed(order) -> bool:
+        order = [int(d) for d in order]
         for k, d in enumerate(order):
             if k and meals_on[order[k - 1]] & meals_on[d]:
                 return False
             if limit is not None and p.is_weekday(k) and minutes[d] > limit + 1e-6 >= minutes[k]:
                 return False
-        return not any((k, s, chosen[(d, s)][0]) in p.avoid for k, d in enumerate(order) for s in range(len(p.slots))
-                       if (d, s) in chosen)
+        slots = range(len(p.slots))
+        moved = ((k, s, chosen[(d, s)][0]) for k, d in enumerate(order) for s in slots if (d, s) in chosen)
+        return not any(key in p.avoid for key in moved)
 
-    best, best_score = tuple(range(p.days)), score(range(p.days))
-    for order in itertools.permutations(range(p.days)):
-        value = score(order)
-        if value < best_score - 1e-9 and allowed(order):
-            best, best_score = order, value
+    orders = np.array(list(itertools.permutations(range(p.days))))  # the first is the day-by-day order
+    score = np.zeros(len(orders))
+    for flags in met:
+        share = flags.sum() / p.days
+        score += np.abs(np.cumsum(flags[orders], axis=1) - share * np.arange(1, p.days + 1)).sum(axis=1)
+    score = np.round(score, 9)
+    best = orders[0]
+    for i in np.argsort(score, kind="stable"):
+        if score[i] >= score[0]:
+            break
+        if allowed(orders[i]):
+            best = orders[i]
+            break
+    best = [int(d) for d in best]
     return {(k, s): chosen[(d, s)] for k, d in enumerate(best) for s in range(len(p.slots)) if (d, s) in chosen}
