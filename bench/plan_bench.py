@@ -13,8 +13,9 @@ sessions of each plan solved again with leftovers (and that plan's met share).
 The LP bound is weak where a nutrient comes from few meals (a vegan's vitamin D: the LP spreads a fraction of each
 mushroom meal over every day, while a plan can use each at most twice a week), so no plan can come near it there.
 The bench therefore also prints the gap to a proven bound: the larger of the LP bound and the whole-week MILP's
-dual bound after --bound-nodes nodes (0 skips it; ~10 s per profile). Both are lower bounds on the best plan's
-objective; a gap to either is an upper estimate of what the solve leaves on the table.
+dual bound after --bound-nodes nodes, less the most seeded noise a plan can carry (0 skips it; ~10 s of CPU per
+profile). Both are lower bounds on the best plan's objective; a gap to either is an upper estimate of what the
+solve leaves on the table.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ import time
 
 import numpy as np
 
-from .plan_milp import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, Week, build_block, fixed_locks
+from .plan_milp import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, SEED_NOISE, Week, build_block, fixed_locks
 from .plan_search import improve_week, spread_days
 from .plan_types import PlannedMeal, PlanProblem, PlanSolution
 
@@ -222,15 +222,17 @@ def relaxation_bound(problem: PlanProblem, time_limit: float = 60.0) -> float | 
 
 
 def proven_bound(problem: PlanProblem, nodes: int = 1, time_limit: float = 60.0) -> float | None:
-    """A lower bound on the whole week's objective: the dual bound of the whole-week MILP after `nodes`
-    branch-and-bound nodes (the root node's cuts already close much of the LP's gap when a nutrient comes from few
-    meals). Seeded noise is left out (it only adds), so the bound holds for every seed. None if none was found."""
+    """A lower bound on the whole week's objective for this problem with any seed: the dual bound of the whole-week
+    MILP after `nodes` branch-and-bound nodes (the root node's cuts already close much of the LP's gap when a
+    nutrient comes from few meals), less the most seeded noise a plan can carry (SEED_NOISE per meal), since
+    another seed's noise may be lower. None if no bound was found."""
     week = Week(problem)
-    week.noise[:] = 0.0
     block = build_block(week, list(range(problem.days)), fixed_locks(week), hard_energy=True, variety=False)
     res = block.model.solve(time_limit, nodes=nodes)
     bound = getattr(res, "mip_dual_bound", None)
-    return float(bound) if bound is not None and np.isfinite(bound) else None
+    if bound is None or not np.isfinite(bound):
+        return None
+    return float(bound) - SEED_NOISE * problem.days * len(problem.slots)
 
 
 def plan_objective(problem: PlanProblem, solution: PlanSolution, time_limit: float = 60.0) -> float | None:

@@ -17,7 +17,9 @@ from .plan_rows import EPS, add_absorption_rows, add_day_rows, add_variety_rows,
 from .plan_sparse import MIP_REL_GAP, SparseMilp
 from .plan_types import PlanProblem
 
-__all__ = ["MIP_REL_GAP", "RESTRICTED_EXTRA_MEALS", "Block", "SparseMilp", "Week", "build_block", "fixed_locks"]
+__all__ = [
+    "MIP_REL_GAP", "RESTRICTED_EXTRA_MEALS", "SEED_NOISE", "Block", "SparseMilp", "Week", "build_block", "fixed_locks",
+]  # fmt: skip
 
 ENERGY, IRON, VITAMIN_C, CALCIUM = "energy_kcal", "iron_mg", "vitamin_c_mg", "calcium_mg"
 IRON_RICH_SHARE = 0.25  # an option giving >= 25% of the day's iron minimum is "iron-rich"
