@@ -15,7 +15,7 @@ from nutrition.selectors import READER_TARGETS
 
 from .models import Plan, Profile
 from .profiles import parse_profile
-from .services import swap_meal
+from .services import leftovers_from_document, swap_meal
 
 DRAFTS = "planner_drafts"
 MAX_DRAFTS = 5  # older drafts fall out of the session
@@ -50,6 +50,13 @@ class PlanRecord:
                 if self.is_locked(day["day"], meal["slot_index"]):
                     locks[(day["day"] - 1, meal["slot_index"])] = (meal["meal_id"], meal["scale"])
         return locks
+
+    def locked_leftovers(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Each locked leftover lunch whose dinner is locked too, as the engine wants it: (day, slot) -> (day, slot)
+        of that dinner, 0-based, so that Regenerate keeps it the dinner's second portion (not cooked again)."""
+        locked = self.locked_meals()
+        links = leftovers_from_document(self.document).items()
+        return {later: cooked_at for later, cooked_at in links if later in locked and cooked_at in locked}
 
 
 class NoSuchMeal(LookupError):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from . import jobs, plan_changes, plan_store, services
+from . import jobs, plan_changes, plan_store
 from .models import Plan
 from .plan_store import PlanRecord
 
@@ -54,8 +54,7 @@ def start_regenerate(request, record: PlanRecord) -> Started:
         return Started(ticket=waiting, already_waiting=True)
     seed = record.seed + 1
     days = len(record.document.get("days", [])) or None
-    locked = record.locked_meals()
-    links = {k: v for k, v in services.leftovers_from_document(record.document).items() if k in locked and v in locked}
+    locked, links = record.locked_meals(), record.locked_leftovers()
     submitted = jobs.submit_plan(record.profile_data, seed=seed, days=days, locked=locked, locked_leftovers=links)
     if submitted.ticket:
         _remember(request, submitted.ticket, {"key": record.key, "seed": seed})

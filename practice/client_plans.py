@@ -52,12 +52,17 @@ def record_of(client_plan: ClientPlan) -> plan_store.PlanRecord:
 
 
 def regenerate(client_plan: ClientPlan, actor) -> None:
-    """A new plan with the next seed, keeping the locked meals and the number of days."""
+    """A new plan with the next seed, keeping the locked meals (a locked leftover of a locked dinner stays its second
+    portion) and the number of days."""
     record = record_of(client_plan)
     record.seed += 1
     days = len(record.document.get("days", [])) or None
     record.document = generate_plan(
-        parse_profile(record.profile_data), seed=record.seed, days=days, locked=record.locked_meals()
+        parse_profile(record.profile_data),
+        seed=record.seed,
+        days=days,
+        locked=record.locked_meals(),
+        locked_leftovers=record.locked_leftovers(),
     )
     with transaction.atomic():
         plan_store.save_record(record)
