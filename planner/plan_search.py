@@ -26,7 +26,7 @@ from .plan_types import PlanProblem
 
 LNS_MAX_SOLVES = 4  # pair MILPs with the weakest day, at most
 LNS_NODES = 20  # branch-and-bound nodes per such pair
-POLISH_SOLVES = 3  # then pairs of neighbouring days, (0, 1), (2, 3), ...
+POLISH_SOLVES = 2  # then pairs of neighbouring days, (0, 1), (2, 3); 3 pairs took p95 over 2 s (docs/performance.md)
 POLISH_NODES = 1  # root node only (cuts and heuristics): ~0.1-0.3 s each
 POLISH_GAP = 1e-3  # relative and absolute; the day pass stops within MIP_REL_GAP (0.01) of each day's bound
 MIN_DAY_COST = 1e-3  # a day costing less than this is as good as it gets
