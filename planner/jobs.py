@@ -85,9 +85,9 @@ def _locks_as_json(locked) -> list[list]:
     return [[day, slot, meal_id, scale] for (day, slot), (meal_id, scale) in sorted((locked or {}).items())]
 
 
-def _leftovers_as_json(leftovers) -> list[list]:
-    """The engine's leftover links {(day, slot): (cooked day, cooked slot)} as JSON: [[day, slot, day, slot], ...]."""
-    return [[day, slot, at_day, at_slot] for (day, slot), (at_day, at_slot) in sorted((leftovers or {}).items())]
+def _links_as_json(links) -> list[list[int]]:
+    """Leftover links {(day, slot): (cooked day, cooked slot)} as JSON: [[day, slot, cooked day, cooked slot], ...]."""
+    return [[day, slot, *source] for (day, slot), source in sorted((links or {}).items())]
 
 
 def run_plan_job(
@@ -95,19 +95,19 @@ def run_plan_job(
     seed: int = 0,
     days: int | None = None,
     locked: list | None = None,
-    leftovers: list | None = None,
+    locked_leftovers: list | None = None,
 ) -> dict:
     """The worker's job: JSON in (profile, seed, days, locks as `_locks_as_json`, leftover links as
-    `_leftovers_as_json`), the plan document out."""
+    `_links_as_json`), the plan document out."""
     locks = {(day, slot): (meal_id, scale) for day, slot, meal_id, scale in locked or []}
-    links = {(day, slot): (at_day, at_slot) for day, slot, at_day, at_slot in leftovers or []}
+    links = {(day, slot): (from_day, from_slot) for day, slot, from_day, from_slot in locked_leftovers or []}
     return services.generate_plan(
         parse_profile(profile_data), seed=seed, days=days, locked=locks, locked_leftovers=links
     )
 
 
 def submit_plan(
-    profile_data: dict, *, seed: int = 0, days: int | None = None, locked=None, leftovers=None
+    profile_data: dict, *, seed: int = 0, days: int | None = None, locked=None, locked_leftovers=None
 ) -> Submitted:
     """Queue a plan when the queue is on and reachable; otherwise generate it in this process. Raises QueueFull
     when the queue is already as long as settings.PLAN_QUEUE_MAX_LENGTH."""
@@ -117,8 +117,8 @@ def submit_plan(
             if queue.count >= settings.PLAN_QUEUE_MAX_LENGTH:
                 raise QueueFull(queue.count)
             kwargs = {"profile_data": profile_data, "seed": seed, "days": days, "locked": _locks_as_json(locked)}
-            if leftovers:  # only when there are any: a worker of the release before reads the other four
-                kwargs["leftovers"] = _leftovers_as_json(leftovers)
+            if locked_leftovers:  # only when there are any: a worker of the release before reads the other four
+                kwargs["locked_leftovers"] = _links_as_json(locked_leftovers)
             job = queue.enqueue_call(
                 run_plan_job,
                 kwargs=kwargs,
@@ -133,7 +133,7 @@ def submit_plan(
             log.warning("plan queue unreachable (%s); generating the plan in the request", error)
     profile = parse_profile(profile_data)
     return Submitted(
-        document=services.generate_plan(profile, seed=seed, days=days, locked=locked, locked_leftovers=leftovers)
+        document=services.generate_plan(profile, seed=seed, days=days, locked=locked, locked_leftovers=locked_leftovers)
     )
 
 

@@ -10,8 +10,12 @@ neighbour), and variety spread across the week.
 Why a rolling horizon: a whole-week MILP (~7,000 binaries) takes HiGHS ~14 s, and even one day over
 every meal (~1,000) spends ~0.3-0.5 s in HiGHS's root node. So days are solved in order, each with the
 week so far (and every lock) fixed, so the hard variety rules carry forward exactly; and each day's
-MILP runs over the meals its LP relaxation picks (see `_solve_day`). The model itself is in
-`plan_milp`, its input and output types in `plan_types`. `relaxation_bound` and `plan_objective` let the
+MILP runs over the meals its LP relaxation picks (see `_solve_day`). Then `plan_search` looks at the week as a
+whole: the weakest day is solved again jointly with one other day at a time, and pairs of neighbouring days are
+polished to a finer gap (moves kept only when the week's objective drops); and, in a plan without locks or links
+between days, whole days are reordered so that the days short of vitamin D or B12 are spread over the week
+rather than all at its end. The model itself is in `plan_milp` (rows in `plan_rows`, the HiGHS call in
+`plan_sparse`), its input and output types in `plan_types`. `relaxation_bound` and `plan_objective` let the
 benchmark measure the price of that decomposition against the whole-week LP bound.
 
 Status: "optimal" when every day is within MIP_REL_GAP of its bound; "feasible" when a plan came back
@@ -26,7 +30,8 @@ import time
 
 import numpy as np
 
-from .plan_milp import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, Week, build_block, fixed_locks
+from .plan_milp import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, SEED_NOISE, Week, build_block, fixed_locks
+from .plan_search import improve_week, spread_days
 from .plan_types import PlannedMeal, PlanProblem, PlanSolution
 
 # A day whose restricted answer is further than this from its LP bound also gets the MILP over every meal,
@@ -96,6 +101,7 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
     notes = list(week.notes)
     fixed = fixed_locks(week)
     chosen: dict[tuple[int, int], tuple[int, float]] = dict(week.locked)
+    kept = set(week.locked)
     gaps, relaxed, infeasible, unsolved, timed_out, left_out = [0.0], [], [], [], False, []
     for d in range(p.days):
         limit = (p.time_limit - (time.perf_counter() - started)) / (p.days - d)
@@ -120,6 +126,10 @@ def solve_plan(problem: PlanProblem) -> PlanSolution:
                 week.add_lock(later, later_slot, m, scale, **link)
                 chosen[(later, later_slot)] = (p.meals[m].id, scale)
                 fixed.setdefault(later, []).append(m)
+    if not (relaxed or infeasible or unsolved):
+        improve_week(p, chosen, week.leftover_of, kept, started + p.time_limit)
+        if not (left_out or kept or week.leftover_of or week.same_as):
+            chosen = spread_days(week, chosen)
     for d, s in left_out:
         kind = p.slots[s]
         if not len(week.candidates[s]):
@@ -209,6 +219,20 @@ def relaxation_bound(problem: PlanProblem, time_limit: float = 60.0) -> float | 
     block = build_block(week, list(range(problem.days)), fixed_locks(week), hard_energy=True, variety=False)
     res = block.model.solve(time_limit, relax=True)
     return float(res.fun) if res.x is not None else None
+
+
+def proven_bound(problem: PlanProblem, nodes: int = 1, time_limit: float = 60.0) -> float | None:
+    """A lower bound on the whole week's objective for this problem with any seed: the dual bound of the whole-week
+    MILP after `nodes` branch-and-bound nodes (the root node's cuts already close much of the LP's gap when a
+    nutrient comes from few meals), less the most seeded noise a plan can carry (SEED_NOISE per meal), since
+    another seed's noise may be lower. None if no bound was found."""
+    week = Week(problem)
+    block = build_block(week, list(range(problem.days)), fixed_locks(week), hard_energy=True, variety=False)
+    res = block.model.solve(time_limit, nodes=nodes)
+    bound = getattr(res, "mip_dual_bound", None)
+    if bound is None or not np.isfinite(bound):
+        return None
+    return float(bound) - SEED_NOISE * problem.days * len(problem.slots)
 
 
 def plan_objective(problem: PlanProblem, solution: PlanSolution, time_limit: float = 60.0) -> float | None:

@@ -9,30 +9,28 @@ coefficients near 1 whatever the nutrient.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
 
+from .plan_rows import EPS, add_absorption_rows, add_day_rows, add_variety_rows, window_days, window_starts
+from .plan_sparse import MIP_REL_GAP, SparseMilp
 from .plan_types import PlanProblem
+
+__all__ = [
+    "MIP_REL_GAP", "RESTRICTED_EXTRA_MEALS", "SEED_NOISE", "Block", "SparseMilp", "Week", "build_block", "fixed_locks",
+]  # fmt: skip
 
 ENERGY, IRON, VITAMIN_C, CALCIUM = "energy_kcal", "iron_mg", "vitamin_c_mg", "calcium_mg"
 IRON_RICH_SHARE = 0.25  # an option giving >= 25% of the day's iron minimum is "iron-rich"
 VITAMIN_C_WITH_IRON_MG = 25.0  # vitamin C that meaningfully raises non-heme iron absorption
 CALCIUM_RICH_MG = 300.0
 ABSORPTION_PENALTY = 0.05  # per iron-rich option lacking vitamin C or itself calcium-rich or caffeinated
-ADJACENCY_PENALTY = 0.005  # per iron-rich option beside a calcium-rich or caffeinated one (a tie-breaker)
 VARIETY_PENALTY = 0.005  # per earlier use of the same meal this week
 PORTION_PENALTY = 0.002  # per unit of scale away from 1.0: usual portions when all else is equal
 SEED_NOISE = 1e-4  # seeded tie-breaking
-RELAXED_ENERGY_WEIGHT = 10.0  # per relative kcal outside the band, when the band cannot be met
 LEFTOVER_BONUS = 0.05  # per second portion eaten as a leftover: one cooking session fewer
-OVER_MINUTES_WEIGHT = 100.0  # per relative minute of cooking over a weekday's limit: a hard rule in effect
-MIP_REL_GAP = 0.01
 RESTRICTED_EXTRA_MEALS = 1  # per slot, beside the meals the day's LP relaxation uses
-EPS = 1e-9
 
 
 class Week:
@@ -116,64 +114,6 @@ class Week:
         return amounts[:, self.col[IRON]] >= self.iron_rich_mg
 
 
-class SparseMilp:
-    """A sparse MILP under construction: option binaries first, then continuous slack variables."""
-
-    def __init__(self):
-        self.cost: list[np.ndarray] = []
-        self.integer: list[np.ndarray] = []
-        self.upper: list[np.ndarray] = []
-        self.n = 0
-        self.rows, self.cols, self.vals, self.lo, self.hi = [], [], [], [], []
-
-    def add_vars(self, cost, integer: bool, upper=np.inf) -> np.ndarray:
-        cost = np.atleast_1d(np.asarray(cost, dtype=float))
-        idx = np.arange(self.n, self.n + len(cost))
-        self.n += len(cost)
-        self.cost.append(cost)
-        self.integer.append(np.full(len(cost), int(integer)))
-        self.upper.append(np.full(len(cost), float(upper)))
-        return idx
-
-    def add_row(self, cols, vals, lo=-np.inf, hi=np.inf):
-        cols = np.atleast_1d(np.asarray(cols, dtype=int))
-        vals = np.broadcast_to(np.asarray(vals, dtype=float), cols.shape)
-        self.rows.append(np.full(len(cols), len(self.lo)))
-        self.cols.append(cols)
-        self.vals.append(vals)
-        self.lo.append(lo)
-        self.hi.append(hi)
-
-    def solve(self, time_limit: float, relax: bool = False, fix: np.ndarray | None = None, nodes: int | None = None):
-        c = np.concatenate(self.cost)
-        integrality = np.zeros(self.n) if relax else np.concatenate(self.integer)
-        ub = np.concatenate(self.upper)
-        lb = np.zeros(self.n)
-        if fix is not None:  # fix the first len(fix) (option) variables
-            lb[: len(fix)] = ub[: len(fix)] = fix
-        constraints = ()
-        if self.lo:
-            A = sparse.csr_array(
-                (np.concatenate(self.vals), (np.concatenate(self.rows), np.concatenate(self.cols))),
-                shape=(len(self.lo), self.n),
-            )
-            constraints = LinearConstraint(A, np.array(self.lo), np.array(self.hi))
-        # HiGHS stops when (objective - bound) <= MIP_REL_GAP * max(objective, 1): the relative gap, or an
-        # absolute one when tie-breaking terms alone make up a near-zero objective. scipy passes
-        # mip_abs_gap to HiGHS verbatim, with a warning we expect.
-        options = {
-            "time_limit": max(time_limit, 0.01),
-            "mip_rel_gap": MIP_REL_GAP,
-            "mip_abs_gap": MIP_REL_GAP,
-            "mip_detect_symmetry": False,
-        }
-        if nodes is not None:
-            options["node_limit"] = nodes
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
-            return milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=constraints, options=options)
-
-
 @dataclass
 class Block:
     model: SparseMilp
@@ -186,16 +126,6 @@ class Block:
     lag: np.ndarray = None  # per option: days until its leftover lunch (0: no leftover)
     repeat: np.ndarray = None  # per option: a same-breakfast choice, placed on every later free weekday too
     placements: list = None  # per option: [(day, slot, cooked?)], the first being (day, slot, True)
-
-
-def _window_starts(day: int, days: int) -> range:
-    if days <= 7:
-        return range(0, 1)
-    return range(max(0, day - 6), min(day, days - 7) + 1)
-
-
-def _window_days(start: int, days: int) -> range:
-    return range(start, min(start + 7, days))
 
 
 def _same_breakfast_days(week: Week, d: int, block_days: list[int]) -> list[int] | None:
@@ -243,9 +173,9 @@ def build_block(
         """Meal indices that cannot go on day d: fixed on d or beside it, or already at the weekly limit."""
         if d not in near_cache:
             near = set(fixed.get(d - 1, [])) | set(fixed.get(d, [])) | set(fixed.get(d + 1, []))
-            for start in _window_starts(d, p.days):
+            for start in window_starts(d, p.days):
                 counts = {}
-                for wd in _window_days(start, p.days):  # fixed days inside the block (locks) count too
+                for wd in window_days(start, p.days):  # fixed days inside the block (locks) count too
                     for m in fixed.get(wd, []):
                         counts[m] = counts.get(m, 0) + 1
                 near |= {m for m, n in counts.items() if n >= p.max_per_week}
@@ -344,106 +274,10 @@ def build_block(
         for s in range(len(p.slots)):
             if (d, s) not in week.locked and (d, s) not in empty:
                 model.add_row(xp[here & (pl_slot == s)], 1.0, 1.0, 1.0)
-        # rows in units of the goal (amount / goal), so HiGHS sees coefficients near 1 whatever the nutrient
-        for g in p.goals:
-            c = week.col[g.code]
-            have = week.locked_amounts[d, c]
-            if g.minimum is not None and g.minimum > 0 and g.minimum - have > EPS:
-                u = model.add_vars(g.weight, integer=False, upper=1.0)
-                model.add_row(np.append(on_day, u), np.append(amt[:, c] / g.minimum, 1.0), 1.0 - have / g.minimum)
-            if g.maximum is not None:
-                unit = g.maximum if g.maximum > 0 else 1.0
-                if g.hard_maximum:
-                    model.add_row(on_day, amt[:, c] / unit, hi=(g.maximum - have) / unit)
-                else:
-                    v = model.add_vars(g.weight, integer=False)
-                    model.add_row(np.append(on_day, v), np.append(amt[:, c] / unit, -1.0), hi=(g.maximum - have) / unit)
-        lo, hi = (1 - tol) * E - week.locked_amounts[d, e], (1 + tol) * E - week.locked_amounts[d, e]
-        unit = E if E > 0 else 1.0
-        if hard_energy:
-            model.add_row(on_day, amt[:, e] / unit, lo / unit, hi / unit)
-        else:
-            under, over = model.add_vars([RELAXED_ENERGY_WEIGHT] * 2, integer=False)
-            model.add_row(np.append(on_day, under), np.append(amt[:, e] / unit, 1.0), lo / unit)
-            model.add_row(np.append(on_day, over), np.append(amt[:, e] / unit, -1.0), hi=hi / unit)
-        limit = p.max_cooking_minutes
-        if limit is not None and p.is_weekday(d):
-            cooks = here & pl_cooked
-            minutes = week.minutes[mp[cooks]]
-            if minutes.any() or week.locked_minutes[d] > limit:
-                unit = max(limit, 1.0)
-                over = model.add_vars(OVER_MINUTES_WEIGHT, integer=False)
-                model.add_row(np.append(xp[cooks], over), np.append(minutes / unit, -1.0),
-                              hi=(limit - week.locked_minutes[d]) / unit)
-        _add_absorption_rows(week, model, d, xp, pl_day, pl_slot, mp, rich[pl_opt])
-    _add_variety_rows(week, model, fixed, x, pl_opt, pl_day, meal)
+        add_day_rows(week, model, d, on_day, amt, xp[here & pl_cooked], mp[here & pl_cooked], hard_energy)
+        add_absorption_rows(week, model, d, xp, pl_day, pl_slot, mp, rich[pl_opt])
+    add_variety_rows(week, model, fixed, x, pl_opt, pl_day, meal)
     return block
-
-
-def _add_absorption_rows(week, model, d, x, day, slot, meal, rich):
-    """Penalise an iron-rich option next to a calcium-rich or caffeinated one: pen >= iron_s + inhib_t - 1."""
-    if week.iron_rich_mg is None:
-        return
-    p = week.p
-
-    def terms(s, kind):
-        if (d, s) in week.locked:
-            meal_id, scale = week.locked[(d, s)]
-            i = week.index.get(meal_id)
-            if i is None:
-                return [], [], 0.0
-            flag = week.iron_rich(week.N[[i]] * scale)[0] if kind == "iron" else week.inhibitor[i]
-            return [], [], float(flag)
-        sel = (day == d) & (slot == s) & (rich if kind == "iron" else week.inhibitor[meal])
-        return list(x[sel]), [1.0] * int(sel.sum()), 0.0
-
-    for s in range(len(p.slots) - 1):
-        for a, b in ((s, s + 1), (s + 1, s)):
-            ca, va, ka = terms(a, "iron")
-            cb, vb, kb = terms(b, "inhibitor")
-            if (ca or ka) and (cb or kb):
-                pen = model.add_vars(ADJACENCY_PENALTY, integer=False)
-                model.add_row(ca + cb + list(pen), va + vb + [-1.0], hi=1.0 - ka - kb)
-
-
-def _add_variety_rows(week, model, fixed, x, pl_opt, pl_day, meal):
-    """Once a day, never on consecutive days, at most max_per_week in any 7 days (fixed days counted).
-
-    An option filling several days (a dinner and its leftover, a same breakfast) is one choice: it may repeat
-    its own meal on consecutive days and counts once toward the weekly limit.
-    """
-    p = week.p
-    pl_meal = meal[pl_opt]
-    for m in np.unique(meal):
-        of_m = pl_meal == m
-        by_day: dict[int, set[int]] = {}
-        for o, d in zip(pl_opt[of_m].tolist(), pl_day[of_m].tolist(), strict=True):
-            by_day.setdefault(d, set()).add(o)
-        for d, opts in by_day.items():
-            if len(opts) > 1:
-                model.add_row(x[sorted(opts)], 1.0, hi=1.0)
-            both = opts | by_day.get(d + 1, set())
-            if d + 1 in by_day and len(both) > 1:
-                model.add_row(x[sorted(both)], 1.0, hi=1.0)
-        m_days = set(by_day)
-        for start in sorted({s for d in m_days for s in _window_starts(d, p.days)}):
-            wdays = set(_window_days(start, p.days))
-            outside = sum(fixed.get(wd, []).count(m) for wd in wdays)  # locks on block days included
-            opts = sorted(set().union(*(by_day[d] for d in m_days & wdays)))
-            if min(len(opts), _most_uses(m_days & wdays)) + outside > p.max_per_week:
-                model.add_row(x[opts], 1.0, hi=p.max_per_week - outside)
-
-
-def _most_uses(days: set[int]) -> int:
-    """How many of these days can hold one meal, once a day and never on consecutive days: ceil(n / 2) for
-    each run of n consecutive days (not for the n days as a whole: days 1, 3, 5, 7 can all hold it)."""
-    total, run, last = 0, 0, None
-    for d in sorted(days):
-        run = run + 1 if last is not None and d == last + 1 else 1
-        if run % 2 == 1:
-            total += 1
-        last = d
-    return total
 
 
 def fixed_locks(week: Week) -> dict[int, list[int]]:

@@ -52,9 +52,11 @@ class PlanRecord:
         return locks
 
     def locked_leftovers(self) -> dict[tuple[int, int], tuple[int, int]]:
-        """Every second portion's link to the dinner it was cooked with, 0-based, for a regeneration: the engine keeps
-        a link when both meals are locked, so a locked dinner and its locked leftover stay one dish cooked once."""
-        return leftovers_from_document(self.document)
+        """Each locked leftover lunch whose dinner is locked too, as the engine wants it: (day, slot) -> (day, slot)
+        of that dinner, 0-based, so that Regenerate keeps it the dinner's second portion (not cooked again)."""
+        locked = self.locked_meals()
+        links = leftovers_from_document(self.document).items()
+        return {later: cooked_at for later, cooked_at in links if later in locked and cooked_at in locked}
 
 
 class NoSuchMeal(LookupError):

@@ -71,15 +71,16 @@ def start_new(request, profile_data: dict) -> Started:
 
 
 def start_regenerate(request, record: PlanRecord) -> Started:
-    """A new plan for `record` with the next seed, keeping its locked meals and its number of days."""
+    """A new plan for `record` with the next seed, keeping its locked meals and its number of days.
+
+    A locked lunch that is the leftover of a locked dinner stays that dinner's second portion (not cooked again)."""
     if waiting := pending(request):
         return Started(ticket=waiting, already_waiting=True)
     _address_waiting(request)
     seed = record.seed + 1
     days = len(record.document.get("days", [])) or None
-    submitted = jobs.submit_plan(
-        record.profile_data, seed=seed, days=days, locked=record.locked_meals(), leftovers=record.locked_leftovers()
-    )
+    locked, links = record.locked_meals(), record.locked_leftovers()
+    submitted = jobs.submit_plan(record.profile_data, seed=seed, days=days, locked=locked, locked_leftovers=links)
     if submitted.ticket:
         _queued_for_address(request, submitted.ticket)
         _remember(request, submitted.ticket, {"key": record.key, "seed": seed})

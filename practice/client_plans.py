@@ -52,7 +52,8 @@ def record_of(client_plan: ClientPlan) -> plan_store.PlanRecord:
 
 
 def regenerate(client_plan: ClientPlan, actor) -> None:
-    """A new plan with the next seed, keeping the locked meals and the number of days."""
+    """A new plan with the next seed, keeping the locked meals (a locked leftover of a locked dinner stays its second
+    portion) and the number of days."""
     record = record_of(client_plan)
     record.seed += 1
     days = len(record.document.get("days", [])) or None

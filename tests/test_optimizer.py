@@ -308,3 +308,28 @@ def test_a_plan_within_its_time_limit_says_nothing_about_time():
     solution = solve_plan(make_problem(days=3))
     assert solution.status in ("optimal", "feasible")
     assert not any("time limit" in note for note in solution.notes)
+
+
+def test_the_week_pass_moves_a_scarce_meal_so_that_no_day_goes_without():
+    """Day by day, day 1 eats both vitamin D meals (the only way to fill it at usual portions) and day 2 may have
+    neither (never on consecutive days); as a week, one goes to each day and both days meet vitamin D."""
+    d, p = "vitamin_d_ug", "protein_g"
+    meals = (
+        MealOption(1, "mushroom lunch", "lunch", {"energy_kcal": 500, d: 10, p: 0}),
+        MealOption(2, "small plain lunch", "lunch", {"energy_kcal": 250, d: 0, p: 0}),
+        MealOption(3, "mushroom stew", "dinner", {"energy_kcal": 500, d: 10, p: 10}),
+        MealOption(4, "bean dinner", "dinner", {"energy_kcal": 250, d: 0, p: 5}),
+    )
+    problem = PlanProblem(
+        days=2,
+        slots=("lunch", "dinner"),
+        meals=meals,
+        goals=(Goal(d, minimum=10, weight=10), Goal(p, minimum=10, weight=1, hard_maximum=False)),
+        energy_kcal=1000,
+        scales=(1.0, 2.0),
+        morning_slots=frozenset(),
+    )
+    solution = solve_plan(problem)
+    totals = day_totals(problem, solution.meals)
+    assert [round(totals[day][d]) for day in range(2)] == [10, 10], solution.meals
+    assert all(totals[day][p] >= 10 for day in range(2)) and not solution.shortfalls

@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from planner.models import Meal
-from tests.test_plan_views import PERSON, draft, make_plan
+from tests.test_plan_views import HX, PERSON, draft, make_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +290,28 @@ def test_a_swap_through_htmx_redraws_every_day_it_changed(client, which):
         still = now.get("leftover_of", {}).get("day") == source["day"]
         assert (said in redrawn) == still
         assert html.escape(now["name"], quote=True) in redrawn
+
+
+def test_regenerate_keeps_a_locked_leftover_lunch_the_second_portion_of_its_locked_dinner(client):
+    url = make_plan(client, leftovers="on", days="4")
+    key = url.rstrip("/").split("/")[-1]
+    before = draft(client, url)["document"]
+    day, lunch = next((d["day"], m) for d in before["days"] for m in d["meals"] if m.get("leftover_of"))
+    source = lunch["leftover_of"]
+    dinner = next(m for m in before["days"][source["day"] - 1]["meals"] if m["slot"] == source["slot"])
+    for lock_day, meal in ((day, lunch), (source["day"], dinner)):
+        assert client.post(reverse("planner:lock", args=[key, lock_day, meal["slot_index"]]), **HX).status_code == 200
+    assert client.post(reverse("planner:regenerate", args=[key])).status_code == 302
+    after = draft(client, url)["document"]
+    assert draft(client, url)["seed"] == 1
+    kept = next(m for m in after["days"][day - 1]["meals"] if m["slot_index"] == lunch["slot_index"])
+    cooked = next(m for m in after["days"][source["day"] - 1]["meals"] if m["slot_index"] == dinner["slot_index"])
+    assert (kept["meal_id"], kept["scale"]) == (lunch["meal_id"], lunch["scale"])
+    assert kept.get("leftover_of") == source and kept["portions"] == 0  # still the dinner's second portion
+    assert cooked["portions"] == 2 and cooked["second_portion"] == {"day": day, "slot": "lunch"}
+    # not cooked twice: the lunch adds no cooking minutes and no cooking session
+    assert after["cooking_sessions"] == sum(1 for d in after["days"] for m in d["meals"] if "leftover_of" not in m)
+    minutes = sum(Meal.objects.get(pk=m["meal_id"]).total_minutes for m in after["days"][day - 1]["meals"]
+                  if not m.get("leftover_of"))
+    assert after["days"][day - 1]["cooking_minutes"] == round(minutes)
+    assert "Leftover from" in day_html(client.get(url).content.decode(), day)

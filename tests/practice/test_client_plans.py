@@ -408,3 +408,23 @@ def test_the_dietitians_regenerate_keeps_a_locked_dinner_and_its_locked_second_p
     assert lunch["meal_id"] == leftover["meal_id"] and lunch.get("leftover_of", {}).get("day") == source["day"]
     body = diet.get(url("client_plan", cleo, found)).content.decode()
     assert "No cooking today: this is the second portion" in meal_card(body, day, leftover["slot_index"])
+
+
+def test_regenerating_a_client_plan_keeps_a_locked_leftover_lunch_the_second_portion_of_its_locked_dinner(dana, cleo):
+    found = build(dana, cleo, days=4, leftovers="on")
+    diet = as_user(dana)
+    days = found.plan.document["days"]
+    day, lunch = next((d["day"], m) for d in days for m in d["meals"] if m.get("leftover_of"))
+    source = lunch["leftover_of"]
+    dinner = next(m for m in days[source["day"] - 1]["meals"] if m["slot"] == source["slot"])
+    for lock_day, meal in ((day, lunch), (source["day"], dinner)):
+        assert diet.post(url("plan_lock", cleo, found, day=lock_day, slot=meal["slot_index"])).status_code == 302
+    assert diet.post(url("plan_regenerate", cleo, found)).status_code == 302
+    found.plan.refresh_from_db()
+    after = found.plan.document
+    kept = next(m for m in after["days"][day - 1]["meals"] if m["slot_index"] == lunch["slot_index"])
+    cooked = next(m for m in after["days"][source["day"] - 1]["meals"] if m["slot_index"] == dinner["slot_index"])
+    assert found.plan.seed == 1 and (kept["meal_id"], kept["scale"]) == (lunch["meal_id"], lunch["scale"])
+    assert kept.get("leftover_of") == source and kept["portions"] == 0  # not cooked (or bought) a second time
+    assert cooked["portions"] == 2 and cooked["second_portion"] == {"day": day, "slot": "lunch"}
+    assert after["cooking_sessions"] == sum(1 for d in after["days"] for m in d["meals"] if "leftover_of" not in m)

@@ -1,0 +1,254 @@
+"""The week as a whole: a large-neighbourhood search over pairs of days, after the day-by-day pass.
+
+The rolling horizon (`optimizer.solve_plan`) solves each day with the earlier days fixed, so it can spend a
+scarce meal early (a vegan's few vitamin D or B12 meals, each allowed at most `max_per_week` times and never on
+consecutive days) and leave a late day short. Here the plan's weakest day (largest weighted shortfall) is solved
+again jointly with one other day, every other meal kept: a MILP over two days, with the same objective and rules
+as the whole week (so an accepted move lowers the week's objective by exactly what it lowers the pair's). A move
+is kept only when it is strictly better. Each pair's MILP runs over the meals the pair's LP relaxation uses, plus
+the current ones and the most nutrient-dense per slot, with a node limit (not a time cap) so that the same seed
+gives the same plan on a busy machine.
+
+What stays fixed in a move: every other day; kept (locked) meals; a leftover lunch whose dinner is outside the
+pair and a dinner whose leftover is outside it; with "the same breakfast", every breakfast.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from .plan_milp import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, Week, build_block, fixed_locks
+from .plan_types import PlanProblem
+
+LNS_MAX_SOLVES = 4  # pair MILPs with the weakest day, at most
+LNS_NODES = 20  # branch-and-bound nodes per such pair
+POLISH_SOLVES = 2  # then pairs of neighbouring days, (0, 1), (2, 3); 3 pairs took p95 over 2 s (docs/performance.md)
+POLISH_NODES = 1  # root node only (cuts and heuristics): ~0.1-0.3 s each
+POLISH_GAP = 1e-3  # relative and absolute; the day pass stops within MIP_REL_GAP (0.01) of each day's bound
+MIN_DAY_COST = 1e-3  # a day costing less than this is as good as it gets
+IMPROVEMENT = 1e-6
+
+
+def day_costs(week: Week, chosen: dict) -> np.ndarray:
+    """Each day's weighted relative shortfall below the goals' minima (and excess over soft maxima)."""
+    p = week.p
+    totals = np.zeros((p.days, len(week.codes)))
+    for (d, _s), (meal_id, scale) in chosen.items():
+        i = week.index.get(meal_id)
+        if i is not None:
+            totals[d] += week.N[i] * scale
+    cost = np.zeros(p.days)
+    for g in p.goals:
+        have = totals[:, week.col[g.code]]
+        if g.minimum:
+            cost += g.weight * np.clip(1.0 - have / g.minimum, 0.0, 1.0)
+        if g.maximum and not g.hard_maximum:
+            cost += g.weight * np.maximum(have / g.maximum - 1.0, 0.0)
+    return cost
+
+
+def improve_week(
+    p: PlanProblem,
+    chosen: dict,
+    leftover_of: dict,
+    kept: set,
+    deadline: float,
+) -> int:
+    """Improve `chosen` ((day, slot) -> (meal id, scale)) and `leftover_of` in place; returns the moves kept.
+
+    `kept` holds the (day, slot) keys that must not change (the caller's locks). Stops after LNS_MAX_SOLVES pair
+    solves, when no pair with the weakest day helps, or at `deadline` (perf_counter seconds).
+    """
+    if p.days < 2:
+        return 0
+    accepted = _weakest_day_pairs(p, chosen, leftover_of, kept, deadline)
+    pairs = [(d, d + 1) for d in range(0, p.days - 1, 2)]
+    if p.days % 2:
+        pairs.append((p.days - 2, p.days - 1))
+    for pair in pairs[:POLISH_SOLVES]:
+        if time.perf_counter() > deadline:
+            break
+        accepted += _resolve(p, chosen, leftover_of, kept, list(pair), deadline, POLISH_GAP, POLISH_NODES)
+    return accepted
+
+
+def _weakest_day_pairs(p: PlanProblem, chosen: dict, leftover_of: dict, kept: set, deadline: float) -> int:
+    week = Week(p)
+    solves, accepted, tried = 0, 0, set()
+    while solves < LNS_MAX_SOLVES:
+        costs = day_costs(week, chosen)
+        order = sorted(range(p.days), key=lambda d: (-costs[d], d))
+        worst = order[0]
+        if costs[worst] < MIN_DAY_COST:
+            break
+        partners = [d for d in reversed(order) if d != worst and (min(worst, d), max(worst, d)) not in tried]
+        if not partners:
+            break
+        moved = False
+        for other in partners:
+            if solves >= LNS_MAX_SOLVES or time.perf_counter() > deadline:
+                return accepted
+            pair = (min(worst, other), max(worst, other))
+            tried.add(pair)
+            solves += 1
+            if _resolve(p, chosen, leftover_of, kept, list(pair), deadline):
+                accepted += 1
+                tried = {pair}
+                moved = True
+                break
+        if not moved:
+            break
+    return accepted
+
+
+def _pinned(p: PlanProblem, key, block: set, kept: set, leftover_of: dict, breakfast) -> bool:
+    d, s = key
+    if d not in block or key in kept or (p.same_breakfast and s == breakfast):
+        return True
+    source = leftover_of.get(key)
+    if source is not None and source[0] not in block:
+        return True
+    return any(cooked_at == key and later[0] not in block for later, cooked_at in leftover_of.items())
+
+
+def _resolve(
+    p: PlanProblem,
+    chosen: dict,
+    leftover_of: dict,
+    kept: set,
+    block: list[int],
+    deadline: float,
+    gap: float = MIP_REL_GAP,
+    nodes: int = LNS_NODES,
+) -> bool:
+    """Solve the days in `block` again with everything else fixed; apply and return True when strictly better."""
+    breakfast = p.slots.index("breakfast") if "breakfast" in p.slots else None
+    bset = set(block)
+    pinned = {k for k in chosen if _pinned(p, k, bset, kept, leftover_of, breakfast)}
+    for later, cooked_at in leftover_of.items():  # a dinner and its leftover lunch move together or not at all
+        if (later in pinned) != (cooked_at in pinned):
+            pinned |= {later, cooked_at}
+    locked = {k: v for k, v in chosen.items() if k in pinned}
+    free = {k: v for k, v in chosen.items() if k not in pinned}
+    if not free:
+        return False
+    links = {k: v for k, v in leftover_of.items() if k in locked and v in locked}
+    week = Week(replace(p, locked=locked, locked_leftovers=links))
+    fixed = fixed_locks(week)
+    full = build_block(week, block, fixed, hard_energy=True, variety=False)
+    n = len(full.meal)
+    # the current choice as the block's option vector (a dinner with its leftover lunch inside the pair is one option)
+    lag = {cooked_at: later[0] - cooked_at[0] for later, cooked_at in leftover_of.items() if later in free}
+    current = {
+        (d, s, meal_id, scale, lag.get((d, s), 0))
+        for (d, s), (meal_id, scale) in free.items()
+        if (d, s) not in leftover_of
+    }
+    fix = np.array(
+        [
+            float((int(d), int(s), p.meals[m].id, p.scales[k], int(t)) in current)
+            for d, s, m, k, t in zip(full.day, full.slot, full.meal, full.scale, full.lag, strict=True)
+        ]
+    )
+    if int(fix.sum()) != len(current):
+        return False
+    remaining = max(deadline - time.perf_counter(), 0.05)
+    now = full.model.solve(remaining, relax=True, fix=fix)
+    lp = full.model.solve(remaining, relax=True)
+    if now.x is None or lp.x is None or lp.fun >= now.fun - IMPROVEMENT:
+        return False
+    used = lp.x[:n] > 1e-6
+    allowed = {}
+    for d in block:
+        for s in range(len(p.slots)):
+            here = (full.day == d) & (full.slot == s)
+            dense = sorted(set(full.meal[here].tolist()), key=lambda m: -week.density[m])[:RESTRICTED_EXTRA_MEALS]
+            allowed[(d, s)] = set(full.meal[here & (used | (fix > 0.5))].tolist()) | set(dense)
+    restricted = build_block(week, block, fixed, hard_energy=True, variety=False, allowed=allowed)
+    res = restricted.model.solve(max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap)
+    if res.x is None or restricted.empty != full.empty or res.fun >= now.fun - IMPROVEMENT:
+        return False
+    picked = np.flatnonzero(res.x[: len(restricted.meal)] > 0.5)
+    if any(pd not in bset for i in picked for pd, _s, _c in restricted.placements[i]):
+        return False
+    for k in free:
+        del chosen[k]
+        leftover_of.pop(k, None)
+    for i in picked:
+        m, s, scale = int(restricted.meal[i]), int(restricted.slot[i]), float(p.scales[restricted.scale[i]])
+        d = int(restricted.day[i])
+        chosen[(d, s)] = (p.meals[m].id, scale)
+        for later, later_slot, _cooked in restricted.placements[i][1:]:
+            chosen[(later, later_slot)] = (p.meals[m].id, scale)
+            leftover_of[(later, later_slot)] = (d, s)
+    return True
+
+
+# Vitamin D and B12 come from few meals in a vegan week (UV-exposed mushrooms, fortified milks): when they cannot
+# cover every day, the days that fall short should not all come at the end of the week.
+SCARCE = ("vitamin_d_ug", "vitamin_b12_ug")
+SPREAD_MAX_DAYS = 7  # 7! orders at most; longer plans keep their order (and their 7-day variety windows)
+
+
+def spread_days(week: Week, chosen: dict) -> dict:
+    """`chosen` with whole days reordered so that the days meeting each SCARCE goal are spread evenly over the plan.
+
+    Every day keeps its meals, so the week's objective, totals and met nutrient-days are unchanged (but for the
+    seeded tie-breaking noise); an order is allowed only if no meal falls on consecutive days, no `avoid` entry is
+    hit and, with a weekday cooking limit, no weekday goes over it. Among the allowed orders the one with the
+    smallest score wins, the first in lexicographic order (from the day-by-day order) on a tie; the caller passes
+    only plans without locks, leftovers or a same breakfast, whose links depend on the days' order.
+    """
+    p = week.p
+    if not 3 <= p.days <= SPREAD_MAX_DAYS:
+        return chosen
+    totals = np.zeros((p.days, len(week.codes)))
+    meals_on = [set() for _ in range(p.days)]
+    for (d, _s), (meal_id, scale) in chosen.items():
+        meals_on[d].add(meal_id)
+        if meal_id in week.index:
+            totals[d] += week.N[week.index[meal_id]] * scale
+    met = []
+    for g in p.goals:
+        if g.code in SCARCE and g.minimum:
+            flags = totals[:, week.col[g.code]] >= g.minimum * (1 - 1e-9)
+            if 0 < flags.sum() < p.days:
+                met.append(flags)
+    if not met:
+        return chosen
+    minutes = np.zeros(p.days)
+    for (d, _s), (meal_id, _scale) in chosen.items():
+        if meal_id in week.index:
+            minutes[d] += week.minutes[week.index[meal_id]]
+    limit = p.max_cooking_minutes
+
+    def allowed(order) -> bool:
+        order = [int(d) for d in order]
+        for k, d in enumerate(order):
+            if k and meals_on[order[k - 1]] & meals_on[d]:
+                return False
+            if limit is not None and p.is_weekday(k) and minutes[d] > limit + 1e-6 >= minutes[k]:
+                return False
+        slots = range(len(p.slots))
+        moved = ((k, s, chosen[(d, s)][0]) for k, d in enumerate(order) for s in slots if (d, s) in chosen)
+        return not any(key in p.avoid for key in moved)
+
+    orders = np.array(list(itertools.permutations(range(p.days))))  # the first is the day-by-day order
+    score = np.zeros(len(orders))
+    for flags in met:
+        share = flags.sum() / p.days
+        score += np.abs(np.cumsum(flags[orders], axis=1) - share * np.arange(1, p.days + 1)).sum(axis=1)
+    score = np.round(score, 9)
+    best = orders[0]
+    for i in np.argsort(score, kind="stable"):
+        if score[i] >= score[0]:
+            break
+        if allowed(orders[i]):
+            best = orders[i]
+            break
+    best = [int(d) for d in best]
+    return {(k, s): chosen[(d, s)] for k, d in enumerate(best) for s in range(len(p.slots)) if (d, s) in chosen}
