@@ -72,3 +72,15 @@ def owner(people):
 @pytest.fixture
 def other(people):
     return Api(people["other_token"])
+
+
+def pytest_collection_modifyitems(items):
+    """Schemathesis names each operation's test (`test_x[POST /api/v1/plans]`) but gives all of them the function's
+    node id; pytest-xdist's group scheduling keys tests by node id and ran only one of the twelve. Each gets its
+    name as its node id."""
+    for item in items:
+        if type(item).__name__ == "SchemathesisFunction" and not item.nodeid.endswith("]"):
+            if hasattr(item, "_id"):  # pytest 9
+                item._id = item.parent.id.child(item.name)
+            else:
+                item._nodeid = f"{item.parent.nodeid}::{item.name}"
