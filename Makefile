@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+# pytest-xdist processes for `make test` (auto: one per core; 0: the whole suite in one process).
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test install install-test migrate fixtures chromium wrk weasyprint-libs lint bench worker clean
 
@@ -94,7 +96,7 @@ test: install-test chromium wrk
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-test
 	$(PY) -m ruff check .

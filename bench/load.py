@@ -21,8 +21,10 @@ p50/p95/p99 and errors per kind of request, then stops everything and drops the 
 
 --walk instead loads one page at a time: every page linked from the home page (signed out, then signed in as a
 throwaway user), plus EXTRA_PAGES that answer, each with `wrk` at --clients connections for --seconds, and prints
-one table of p50/p95/p99 and errors per page. --smoke (tiny: 1 s, 2 connections) is what tests/test_benches.py
-runs; --database-url runs it on another database (the smoke test's own SQLite file, say) instead of PostgreSQL.
+one table of p50/p95/p99 and errors per page. --smoke (tiny: 3 connections for 1 s, wrk's shortest, each stopping
+after 10 answers so that the smoke run does not load the machine) is what tests/test_benches.py runs;
+--database-url runs it on another database (the smoke test's own SQLite file, say) instead of PostgreSQL, and
+--static-root collects the static files elsewhere than staticfiles/ (so that two runs at once do not collide).
 """
 
 from __future__ import annotations
@@ -118,14 +120,16 @@ class PlanClient:
 
 
 def run_wrk(wrk: str, base: str, kind: str, paths: list[str], connections: int, seconds: float, out: dict,
-            cookie: str = "") -> None:
+            cookie: str = "", requests: int = 0) -> None:
+    """wrk on `paths` for `seconds`; with `requests`, each connection stops sending after that many answers."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths))
     try:
         result = subprocess.run(
             [wrk, "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "30s",
              *(["-H", f"Cookie: {cookie}"] if cookie else []),
-             "-s", str(ROOT / "bench" / "wrk_paths.lua"), base, "--", handle.name],
+             "-s", str(ROOT / "bench" / "wrk_paths.lua"), base, "--", handle.name,
+             *([str(requests * connections)] if requests else [])],
             capture_output=True, text=True, check=True)
         out[kind] = json.loads(result.stdout.strip().splitlines()[-1])
     finally:
@@ -182,7 +186,7 @@ def walk(wrk: str | None, base: str, env: dict, args) -> int:
         for path in linked_pages(client, base):
             if wrk:
                 out: dict = {}
-                run_wrk(wrk, base, path, [path], args.clients, args.seconds, out, cookie)
+                run_wrk(wrk, base, path, [path], args.clients, args.seconds, out, cookie, args.requests)
                 r = out[path]
                 errors = r["errors"] + r["status_errors"]
                 rows.append((who, path, r["count"], r["count"] / r["seconds"], r["p50"], r["p95"], r["p99"], errors))
@@ -223,9 +227,11 @@ def main() -> None:
     parser.add_argument("--walk", action="store_true", help="every page linked from home, one at a time")
     parser.add_argument("--smoke", action="store_true", help="tiny run (1 s, 2 connections) so the bench cannot rot")
     parser.add_argument("--database-url", default="", help="run on this database instead of a throwaway PostgreSQL")
+    parser.add_argument("--static-root", default=str(ROOT / "staticfiles"), help="where collectstatic writes")
     args = parser.parse_args()
+    args.requests = 0  # answers per connection before wrk stops sending (0: for the whole --seconds)
     if args.smoke:
-        args.seconds, args.clients, args.plan_clients = 1, 3, 1
+        args.seconds, args.clients, args.plan_clients, args.requests = 1, 3, 1, 10
     wrk = shutil.which("wrk")
     if wrk is None and not (args.smoke and args.walk and not os.environ.get("CI")):
         sys.exit("bench/load.py needs wrk: apt-get install wrk")
@@ -235,7 +241,7 @@ def main() -> None:
     env = dict(os.environ, DATABASE_URL=args.database_url or f"postgres://postgres@127.0.0.1:5432/{LOAD_DB}",
                DJANGO_DEBUG="0", DJANGO_SECRET_KEY="load-test-" + "k" * 50, DJANGO_ALLOWED_HOSTS="127.0.0.1",
                DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SESSION_COOKIE_SECURE="0", DJANGO_CSRF_COOKIE_SECURE="0",
-               DJANGO_LOG_LEVEL="WARNING", DJANGO_STATIC_ROOT=str(ROOT / "staticfiles"))
+               DJANGO_LOG_LEVEL="WARNING", DJANGO_STATIC_ROOT=args.static_root)
     if queue:
         env["REDIS_URL"] = REDIS_URL
         subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=True, capture_output=True)

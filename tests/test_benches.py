@@ -6,6 +6,7 @@ Redis). They are slow for tests (set-up dominates: migrate and the fixtures), so
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -30,11 +31,20 @@ def test_plan_bench_runs_without_redis():
     assert "p95" in out or "median" in out, out
 
 
+def free_port() -> int:
+    """A port nothing listens on now (not a fixed one: test runs in parallel, xdist workers or the SQLite and
+    PostgreSQL halves of CI, would collide on it)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_load_walk_smoke_walks_every_page_linked_from_home_signed_out_and_in(tmp_path):
     if shutil.which("wrk") is None and os.environ.get("CI"):
         pytest.fail("wrk is missing: `make test` installs it (make wrk)")
     database = f"sqlite:///{tmp_path / 'load.sqlite3'}"
-    out = run_bench("bench/load.py", "--walk", "--smoke", "--database-url", database, "--port", "8799")
+    out = run_bench("bench/load.py", "--walk", "--smoke", "--database-url", database, "--port", str(free_port()),
+                    "--static-root", str(tmp_path / "static"))
     rows = [line.split() for line in out.splitlines() if line.startswith(("signed out", "signed in"))]
     pages = {(row[0] + " " + row[1], row[2]) for row in rows}
     for page in ("/", "/foods/", "/learn/", "/about/", "/privacy/", "/accounts/login/", "/plan/"):

@@ -59,17 +59,19 @@ def test_cache_and_sessions_live_in_the_database_by_default(client, settings):
 
 
 def test_cache_and_sessions_use_redis_when_redis_url_is_set():
-    """Against the Redis on 127.0.0.1:6379: a value written by one process is read by another."""
+    """Against the Redis on 127.0.0.1:6379: a value written by one process is read by another (under a key of this
+    run's own, so that runs in parallel on the same Redis database never read each other's value)."""
     env = {"REDIS_URL": "redis://127.0.0.1:6379/15", "DJANGO_DEBUG": "1"}
     token = secrets.token_hex(8)
     write = run_manage(
         "shell", "-c",
         "from django.conf import settings; from django.core.cache import cache; "
-        f"cache.set('probe', '{token}', 60); print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])",
+        f"cache.set('probe-{token}', '{token}', 60); "
+        "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])",
         **env,
     )
     assert write.returncode == 0, write.stderr
     assert "sessions.backends.cache" in write.stdout and "RedisCache" in write.stdout
-    read = run_manage("shell", "-c", "from django.core.cache import cache; print(cache.get('probe'))", **env)
+    read = run_manage("shell", "-c", f"from django.core.cache import cache; print(cache.get('probe-{token}'))", **env)
     assert read.returncode == 0, read.stderr
     assert token in read.stdout

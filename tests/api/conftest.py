@@ -89,3 +89,15 @@ def journal_data(people):
     night = Night.objects.create(owner=owner, date=today - dt.timedelta(days=1), severity=6, hours_slept=6.5)
     mark = mark_meal(open_journal(owner, write=True), people["plan"], 1, 0, today - dt.timedelta(days=1), "eaten")
     return {"lab": lab, "night": night, "mark": mark, "today": today}
+
+
+def pytest_collection_modifyitems(items):
+    """Schemathesis names each operation's test (`test_x[POST /api/v1/plans]`) but gives all of them the function's
+    node id; pytest-xdist's group scheduling keys tests by node id and ran only one of the twelve. Each gets its
+    name as its node id."""
+    for item in items:
+        if type(item).__name__ == "SchemathesisFunction" and not item.nodeid.endswith("]"):
+            if hasattr(item, "_id"):  # pytest 9
+                item._id = item.parent.id.child(item.name)
+            else:
+                item._nodeid = f"{item.parent.nodeid}::{item.name}"

@@ -126,17 +126,20 @@ def test_lock_sets_unlocks_and_toggles_a_meal(owner, people):
     assert missing.status_code == 422 and missing.json()["field"] == "slot_index"
 
 
+# The limits count in fixed windows (django-ratelimit); per hour, as in tests/test_rate_limits.py, because with
+# "1/m" a window ending between the two requests (one plan solve apart: seconds on a loaded machine) let the second
+# request through now and then.
 def test_plans_are_rate_limited_per_token_with_retry_after(settings, owner, other):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/h"}
     assert owner.post("plans", PROFILE).status_code == 200
     limited = owner.post("plans", PROFILE)
     assert limited.status_code == 429
-    assert 1 <= int(limited["Retry-After"]) <= 60 and "try again" in limited.json()["detail"]
+    assert 1 <= int(limited["Retry-After"]) <= 3600 and "try again" in limited.json()["detail"]
     assert other.post("plans", PROFILE).status_code == 200  # another token has its own count
 
 
 def test_swaps_are_rate_limited(settings, owner, people):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-swaps": "1/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-swaps": "1/h"}
     pk = people["plan"].pk
     assert owner.post(f"plans/{pk}/swap", {"day": 1, "slot_index": 1}).status_code == 200
     limited = owner.post(f"plans/{pk}/swap", {"day": 1, "slot_index": 1})
@@ -144,7 +147,7 @@ def test_swaps_are_rate_limited(settings, owner, people):
 
 
 def test_anonymous_plans_are_rate_limited_per_address(settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/h"}
     here, there = Api(client=_client("10.0.0.1")), Api(client=_client("10.0.0.2"))
     assert here.post("plans", PROFILE).status_code == 200
     assert here.post("plans", PROFILE).status_code == 429
@@ -188,7 +191,7 @@ def test_behind_a_trusted_proxy_anonymous_api_callers_are_counted_by_their_forwa
     settings.TRUSTED_PROXIES = 1
     settings.AXES_IPWARE_PROXY_COUNT = 0  # what DJANGO_TRUSTED_PROXIES=1 sets (config/settings.py)
     settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "api-plans": "1/h"}
     proxy = "10.9.9.9"
     here = Api(client=_client(proxy, HTTP_X_FORWARDED_FOR="203.0.113.7"))
     there = Api(client=_client(proxy, HTTP_X_FORWARDED_FOR="198.51.100.4"))

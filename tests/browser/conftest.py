@@ -6,6 +6,7 @@ loaded again, so the tests that run later see it. A missing browser is a failure
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,19 @@ def pytest_runtest_teardown(item, nextitem):
             connections.close_all()
 
 
+@pytest.fixture(autouse=True)
+def _live_server_requests_finished():
+    """After each browser test (its browser contexts closed) and before the flush: the live server's request
+    threads have ended. Each keeps its database connection while Chromium keeps the socket alive and closes it when
+    the socket closes; one still open when the session ended kept PostgreSQL from dropping the test database
+    ("is being accessed by other users")."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):  # socketserver's name for a request's thread
+            thread.join(timeout=30)
+            assert not thread.is_alive(), f"a live-server request is still being served after the test: {thread}"
+
+
 @pytest.fixture(scope="session")
 def browser():
     assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: install Debian's chromium package"
@@ -69,3 +83,12 @@ def page(browser, live_server):
 def screens():
     SCREENS.mkdir(parents=True, exist_ok=True)
     return SCREENS
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`make test`: `-n auto --dist loadgroup`) one worker takes every browser test, so one
+    Chromium starts, not one per worker."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.xdist_group("browser"))
