@@ -230,7 +230,8 @@ class SolveGuardMiddleware:
 def rate_limited(group: str, account: Callable = user_account, *, also: Callable[[], tuple[str, ...]] = tuple,
                  solves: bool = False):
     """A view decorator: each POST counts against `group`, per address and per `account(request)`. With `solves`
-    the POST is a solve (`solve`): counted against `also()`'s groups too, one at a time, refused cheaply."""
+    the POST is a solve (`solve`): counted against `also()`'s groups too, one at a time, refused cheaply (the view
+    is marked for SolveGuardMiddleware as `solves` would)."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -245,6 +246,8 @@ def rate_limited(group: str, account: Callable = user_account, *, also: Callable
                 return too_many_requests(request, wait)
             return view(request, *args, **kwargs)
 
+        if solves:  # SolveGuardMiddleware's mark, from the same groups (views wrapping this one copy it)
+            limited.solve_groups = lambda: (group, *also())
         return limited
 
     return decorator

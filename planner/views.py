@@ -189,7 +189,6 @@ def _changed_day(request, record, day, before=None):
     return redirect(record_url(record))
 
 
-@solves(lambda: ("swap",))
 @require_POST
 @vary_on_headers("HX-Request")
 @rate_limited("swap", solves=True)
@@ -221,7 +220,6 @@ def plan_lock(request, key, day, slot):
     return response
 
 
-@solves(lambda: ("regenerate", *_in_request("regenerate")))
 @require_POST
 @vary_on_headers("HX-Request")
 @rate_limited("regenerate", also=lambda: _in_request("regenerate"), solves=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from config.rate_limits import rate_limited, too_many_requests, used_up, user_account
+from config.rate_limits import rate_limited, solve, solves, user_account
 from journal.plan_prefill import lab_prefill
 from planner import plan_pages, plan_store
 from planner.forms import PlanForm
@@ -30,6 +30,7 @@ def _default_name(request) -> str:
     return f"Plan from {client_plans.person_name(request.user)}, {timezone.localdate():%-d %b %Y}"
 
 
+@solves(lambda: ("plan",))
 @dietitian_required
 def plan_new(request, client):
     """GET: the form, filled in from the client's latest profile and latest journal labs. POST: generate a draft."""
@@ -40,11 +41,13 @@ def plan_new(request, client):
         form = PlanForm(request.POST)
         name = request.POST.get("plan_name", "").strip()[:120] or _default_name(request)
         if form.is_valid():
-            if wait := used_up(request, "plan", user_account(request)):
-                return too_many_requests(request, wait)
-            found = client_plans.create(request.user, journal.person, form.profile_data(), name)
-            messages.success(request, "A draft plan: only you see it until you publish it.")
-            return redirect(_plan_url(found))
+
+            def start():
+                found = client_plans.create(request.user, journal.person, form.profile_data(), name)
+                messages.success(request, "A draft plan: only you see it until you publish it.")
+                return redirect(_plan_url(found))
+
+            return solve(request, ("plan",), start, user_account(request))  # one solve at a time, as the planner's
     else:
         profile = selectors.latest_profile(journal)
         initial = PlanForm.initial_from(profile.profile_data()) if profile else {}
@@ -102,7 +105,7 @@ def _change(request, client, pk, change, done: str):
 
 @dietitian_required
 @require_POST
-@rate_limited("swap")
+@rate_limited("swap", solves=True)
 def plan_swap(request, client, pk, day, slot):
     return _change(request, client, pk, lambda f: client_plans.swap(f, request.user, day, slot), "Meal swapped.")
 
@@ -115,7 +118,7 @@ def plan_lock(request, client, pk, day, slot):
 
 @dietitian_required
 @require_POST
-@rate_limited("regenerate")
+@rate_limited("regenerate", solves=True)
 def plan_regenerate(request, client, pk):
     return _change(
         request, client, pk, lambda f: client_plans.regenerate(f, request.user), "A new plan, keeping the locked meals."

@@ -428,3 +428,30 @@ def test_regenerating_a_client_plan_keeps_a_locked_leftover_lunch_the_second_por
     assert kept.get("leftover_of") == source and kept["portions"] == 0  # not cooked (or bought) a second time
     assert cooked["portions"] == 2 and cooked["second_portion"] == {"day": day, "slot": "lunch"}
     assert after["cooking_sessions"] == sum(1 for d in after["days"] for m in d["meals"] if "leftover_of" not in m)
+
+
+def test_a_dietitians_second_solve_while_the_first_runs_gets_429_and_solves_nothing(dana, cleo, monkeypatch):
+    """The dietitian's builder, swap and regenerate go through the planner's guard (config.rate_limits.solve): one
+    solve at a time per address, session and account, so one account cannot hold every web worker."""
+    from practice import client_plans
+
+    found = build(dana, cleo, days="2")
+    real, calls, answers = client_plans.generate_plan, [], {}
+
+    def generate_plan(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # while the regeneration below is solving
+            answers["swap"] = as_user(dana).post(url("plan_swap", cleo, found, day=1, slot=0))
+            answers["regenerate"] = as_user(dana).post(url("plan_regenerate", cleo, found))
+            answers["new plan"] = as_user(dana).post(url("plan_new", cleo), {**FORM, "plan_name": "Two"})
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(client_plans, "generate_plan", generate_plan)
+    before = found.plan.document
+    assert as_user(dana).post(url("plan_regenerate", cleo, found)).status_code == 302
+    for what, answer in answers.items():
+        assert answer.status_code == 429 and answer["Retry-After"] == "10", what
+    assert len(calls) == 1 and ClientPlan.objects.count() == 1  # the refused ones solved and made nothing
+    found.plan.refresh_from_db()
+    assert found.plan.document != before  # the first one went through
+    assert as_user(dana).post(url("plan_swap", cleo, found, day=1, slot=0)).status_code == 302  # the lock is gone
