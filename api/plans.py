@@ -181,8 +181,8 @@ def swap_meal(request, plan_id: PlanId, meal: MealRef):
     with _one_solve(request):
         plan_store.swap(record, meal.day, meal.slot_index)
     saved = plan_store.save_record(record)
-    after = plan_changes.meal_words(record, meal.day, meal.slot_index).split(": ", 1)[-1]
-    plan_changes.changed(request.user, saved, plan_changes.SWAPPED, f"{before} → {after}")
+    words = plan_changes.swap_words(before, record, meal.day, meal.slot_index)
+    plan_changes.changed(request.user, saved, plan_changes.SWAPPED, words)
     return _saved(saved)
 
 

@@ -35,8 +35,17 @@ def changed(user, plan, action: str, detail: str = "") -> None:
         listener(user, plan, action, detail)
 
 
-def meal_words(record, day: int, slot_index: int) -> str:
-    """"Day 2: lunch Lentil soup", from a plan record (for the details of a change)."""
+def _meal(record, day: int, slot_index: int) -> str:
     found = record.day(day) or {"meals": []}
     meal = next((m for m in found["meals"] if m["slot_index"] == slot_index), None)
-    return f"Day {day}: {meal['slot']} {meal['name']}" if meal else f"Day {day}: slot {slot_index}"
+    return f"{meal['slot']} {meal['name']}" if meal else f"slot {slot_index}"
+
+
+def meal_words(record, day: int, slot_index: int) -> str:
+    """"Day 2: lunch Lentil soup", from a plan record (for the details of a change)."""
+    return f"Day {day}: {_meal(record, day, slot_index)}"
+
+
+def swap_words(before: str, record, day: int, slot_index: int) -> str:
+    """"Day 2: lunch Lentil soup → lunch Bean stew": `before` is meal_words() taken before the swap."""
+    return f"{before} → {_meal(record, day, slot_index)}"

@@ -4,7 +4,6 @@ Views only route: rules live in `forms`/`profiles`, planning in `services` (star
 which queues it via `jobs` when the worker queue is on), storage in `plan_store`, shaping in `plan_pages`.
 """
 
-import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -195,14 +194,14 @@ def _changed_day(request, record, day, before=None):
 def plan_swap(request, key, day, slot):
     record = _get_plan(request, key)
     before = plan_changes.meal_words(record, day, slot)
-    days_before = copy.deepcopy(record.document.get("days", []))
+    days_before = record.document.get("days", [])  # swap_meal gives a new document and leaves this one be
     try:
         plan_store.swap(record, day, slot)
     except plan_store.NoSuchMeal:
         raise Http404 from None
     response = _changed_day(request, record, day, days_before)
-    after = plan_changes.meal_words(record, day, slot).split(": ", 1)[-1]
-    plan_changes.changed(request.user, record.saved, plan_changes.SWAPPED, f"{before} → {after}")
+    plan_changes.changed(request.user, record.saved, plan_changes.SWAPPED,
+                         plan_changes.swap_words(before, record, day, slot))
     return response
 
 

@@ -14,7 +14,7 @@ from journal.access import Journal
 from journal.models import MealMark
 from planner import plan_store
 from planner.models import Plan
-from planner.plan_changes import meal_words
+from planner.plan_changes import meal_words, swap_words
 from planner.plan_labels import PlanLabel
 from planner.profiles import parse_profile
 from planner.services import generate_plan
@@ -76,8 +76,7 @@ def swap(client_plan: ClientPlan, actor, day: int, slot_index: int) -> None:
     plan_store.swap(record, day, slot_index)
     with transaction.atomic():
         plan_store.save_record(record)
-        after = meal_words(record, day, slot_index).split(": ", 1)[-1]
-        log(client_plan, actor, PlanChange.Action.SWAPPED, f"{before} → {after}")
+        log(client_plan, actor, PlanChange.Action.SWAPPED, swap_words(before, record, day, slot_index))
 
 
 def lock(client_plan: ClientPlan, actor, day: int, slot_index: int) -> bool:

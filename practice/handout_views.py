@@ -23,10 +23,7 @@ from workspace.access import dietitian_required
 
 from . import handouts, selectors
 from .access import client_journal
-
-
-def _person_name(user) -> str:
-    return user.get_full_name() or user.get_username()
+from .client_plans import person_name
 
 
 def _client_context(request, client, plan):
@@ -34,7 +31,7 @@ def _client_context(request, client, plan):
     link = selectors.active_link(request.user, journal.person)
     found = handouts.handout_plan(journal, plan)
     context = handouts.handout_context(
-        journal, found, name=link.client_name, prepared_by=_person_name(request.user)
+        journal, found, name=link.client_name, prepared_by=person_name(request.user)
     )
     context["pdf_url"] = reverse("practice:handout_client_pdf", kwargs={"client": client, "plan": plan})
     context["back_url"] = reverse("practice:client_detail", kwargs={"client": client})
@@ -45,7 +42,7 @@ def _client_context(request, client, plan):
 def _own_context(request, plan):
     journal = open_journal(request.user)
     found = handouts.handout_plan(journal, plan)
-    context = handouts.handout_context(journal, found, name=_person_name(request.user))
+    context = handouts.handout_context(journal, found, name=person_name(request.user))
     context["pdf_url"] = reverse("practice:handout_pdf", kwargs={"plan": plan})
     context["back_url"] = reverse("planner:detail", kwargs={"key": str(plan)})
     context["back_label"] = found.name
