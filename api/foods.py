@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from ninja import Path, Query, Router
 
@@ -13,19 +12,13 @@ from nutrition.models import Food, FoodGroup, Nutrient
 
 from .auth import ANYONE
 from .errors import FieldError
+from .paging import page_of
 from .schemas import MAX_ID, MAX_PAGE_SIZE, TEXT, Error, FoodDiet, FoodOut, FoodPage, NutrientOut, RichIn
 
 router = Router(tags=["foods"], auth=ANYONE)
 RICH_IN = (
     f"Only foods of which 100 g give at least {selectors.RICH_SHARE:.0%} of an adult's daily target of this nutrient."
 )
-
-
-def page_of(queryset, page: int, page_size: int):
-    paginator = Paginator(queryset, page_size)
-    if page > max(paginator.num_pages, 1):
-        raise FieldError(422, "page", f"there are {paginator.num_pages} pages")
-    return paginator.page(page), paginator
 
 
 def _summary(food: Food) -> dict:
@@ -53,14 +46,7 @@ def list_foods(
         raise FieldError(422, "group", f"{group!r} is not a food group code")
     filters = selectors.FoodFilters(query=q.strip(), group=group, diet=diet or "", rich_in=rich_in or "")
     foods = selectors.filtered_foods(filters, selectors.reader_targets(None))
-    found, paginator = page_of(foods, page, page_size)
-    return {
-        "count": paginator.count,
-        "page": page,
-        "page_size": page_size,
-        "pages": paginator.num_pages,
-        "results": [_summary(food) for food in found],
-    }
+    return page_of(foods, page, page_size, _summary)
 
 
 @router.get("foods/{food_id}", response={200: FoodOut, 401: Error, 404: Error, 422: Error}, summary="One food")

@@ -23,7 +23,6 @@ from planner import labs as lab_rules
 
 from .auth import SIGNED_IN
 from .errors import FieldError
-from .foods import page_of
 from .journal_schemas import (
     LabIn,
     LabOut,
@@ -40,6 +39,7 @@ from .journal_schemas import (
     api_name,
     as_form_data,
 )
+from .paging import page_of
 from .schemas import MAX_ID, MAX_PAGE_SIZE, Error
 
 router = Router(tags=["journal"], auth=SIGNED_IN)
@@ -84,17 +84,6 @@ def _dated(entries, since, until, field="date"):
     return entries
 
 
-def _page(entries, page, page_size, shape):
-    found, paginator = page_of(entries, page, page_size)
-    return {
-        "count": paginator.count,
-        "page": page,
-        "page_size": page_size,
-        "pages": paginator.num_pages,
-        "results": [shape(entry) for entry in found],
-    }
-
-
 def _entry(entry) -> dict:
     return {"id": entry.pk, "demo": entry.demo, "created_at": entry.created_at, "updated_at": entry.updated_at}
 
@@ -137,7 +126,7 @@ def list_labs(
         if lab not in lab_rules.LABS:
             raise FieldError(422, "lab", f"lab: {lab!r} is not a lab; use any of {', '.join(lab_rules.LABS)}")
         results = results.filter(lab=lab)
-    return _page(results, page, page_size, _lab)
+    return page_of(results, page, page_size, _lab)
 
 
 @router.post("journal/labs", response={201: LabOut, **CHANGE}, summary="Add a lab result")
@@ -186,7 +175,7 @@ def _save_night(journal, form, replace: int | None) -> Night:
 
 @router.get("journal/nights", response={200: NightPage, **READ}, summary="Your nights, newest first")
 def list_nights(request, since: From = None, until: To = None, page: PageNumber = 1, page_size: PageSize = 50):
-    return _page(_dated(_journal(request).entries(Night).order_by("-date"), since, until), page, page_size, _night)
+    return page_of(_dated(_journal(request).entries(Night).order_by("-date"), since, until), page, page_size, _night)
 
 
 @router.post("journal/nights", response={201: NightOut, 409: Error, **CHANGE}, summary="Add a night",
@@ -264,7 +253,7 @@ def list_marks(
     marks = _dated(_journal(request).entries(MealMark).order_by("-date", "slot_index"), since, until)
     if plan_id is not None:
         marks = marks.filter(plan_id=plan_id)
-    return _page(marks.defer("targets"), page, page_size, _mark)
+    return page_of(marks.defer("targets"), page, page_size, _mark)
 
 
 @router.post(

@@ -18,7 +18,7 @@ from planner.targets import daily_targets
 
 from .auth import ANYONE, SIGNED_IN
 from .errors import FieldError, RateLimited
-from .foods import page_of
+from .paging import page_of
 from .schemas import (
     MAX_ID,
     MAX_PAGE_SIZE,
@@ -135,16 +135,11 @@ def list_plans(
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 50,
 ):
     plans = Plan.objects.owned_by(request.auth.user).only("pk", "name", "created_at", "updated_at")
-    found, paginator = page_of(plans, page, page_size)
-    return {
-        "count": paginator.count,
-        "page": page,
-        "page_size": page_size,
-        "pages": paginator.num_pages,
-        "results": [
-            {"id": p.pk, "name": p.name, "created_at": p.created_at, "updated_at": p.updated_at} for p in found
-        ],
-    }
+    return page_of(plans, page, page_size, _listed)
+
+
+def _listed(plan: Plan) -> dict:
+    return {"id": plan.pk, "name": plan.name, "created_at": plan.created_at, "updated_at": plan.updated_at}
 
 
 @router.get("plans/{plan_id}", response={200: SavedPlan, 401: Error, 404: Error, 422: Error}, auth=SIGNED_IN,
