@@ -228,9 +228,14 @@ def day_view(record: PlanRecord, day: Mapping, facts: Mapping[int, FoodFacts], r
     }
 
 
-def plan_view(record: PlanRecord) -> dict:
+def plan_facts(record: PlanRecord) -> dict[int, FoodFacts]:
+    """The facts of every food in the plan (for a page that shows both the plan and its shopping list)."""
+    return food_facts(_food_ids(record.document))
+
+
+def plan_view(record: PlanRecord, facts: dict[int, FoodFacts] | None = None) -> dict:
     document = record.document
-    facts = food_facts(_food_ids(document))
+    facts = plan_facts(record) if facts is None else facts
     targets = document.get("targets", {})
     focus = [{"code": c, **targets[c]} for c in RLS_NUTRIENTS if c in targets]
     energy = [{"code": c, **targets[c]} for c in MACROS if c in targets]
@@ -266,8 +271,9 @@ def one_day_view(record: PlanRecord, day: int) -> dict | None:
     return day_view(record, found, food_facts(_food_ids({"days": [found]})), _recipes([found]))
 
 
-def shopping_view(record: PlanRecord):
-    return shopping_list(record.document, food_facts(_food_ids(record.document)), display_units(record))
+def shopping_view(record: PlanRecord, facts: dict[int, FoodFacts] | None = None):
+    facts = plan_facts(record) if facts is None else facts
+    return shopping_list(record.document, facts, display_units(record))
 
 
 def export_table(record: PlanRecord):

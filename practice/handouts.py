@@ -117,7 +117,8 @@ def handout_context(journal: Journal, plan: Plan, *, name: str, prepared_by: str
     """Everything a handout shows, for the browser page and the PDF alike."""
     record = saved_record(plan)
     record.profile_data = {**(record.profile_data or {}), "units": _units(plan)}  # shown in them, never saved
-    view = plan_pages.plan_view(record)
+    facts = plan_pages.plan_facts(record)  # read once for the days and the shopping list
+    view = plan_pages.plan_view(record, facts)
     coverage = _coverage(record.document, view["days"])
     for day in view["days"]:
         day["coverage"] = coverage[day["day"]]
@@ -140,7 +141,7 @@ def handout_context(journal: Journal, plan: Plan, *, name: str, prepared_by: str
         "days": view["days"],
         "focus_targets": view["focus_targets"],
         "notes": notes,
-        "shopping": plan_pages.shopping_view(record),
+        "shopping": plan_pages.shopping_view(record, facts),
         # bands for the plan's age (a child's ferritin threshold differs); without one, the latest profile's
         "labs": lab_rows(labs.values(), journal.person, age=profile["age"] if profile.get("age") is not None else ...),
         "draw_advice": DRAW_ADVICE,
