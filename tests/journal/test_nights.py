@@ -137,3 +137,21 @@ def test_the_database_refuses_a_severity_above_10_and_two_entries_for_one_night(
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     response = client.get(reverse("journal:home"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_quick_night_form_on_the_home_page_is_dated_last_night_whatever_day_it_is(client, monkeypatch):
+    """The home page's empty night form is rendered once a day (journal.views._empty_night_fields): each day's page
+    offers that day's last night, for every person alike, and carries nobody's data."""
+    import journal.views
+
+    for name in ("dana", "eli"):
+        client.force_login(UserFactory(username=name))
+        html = client.get(reverse("journal:home")).content.decode()
+        assert f'value="{timezone.localdate() - dt.timedelta(days=1):%Y-%m-%d}"' in html
+    NightFactory(owner=UserFactory(username="fay"), date=days_ago(1), note="a private note")
+    today = timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    monkeypatch.setattr(journal.views.timezone, "localdate", lambda: tomorrow)
+    html = client.get(reverse("journal:home")).content.decode()
+    assert f'value="{today - dt.timedelta(days=1):%Y-%m-%d}"' not in html
+    assert f'value="{tomorrow - dt.timedelta(days=1):%Y-%m-%d}"' in html and "a private note" not in html
