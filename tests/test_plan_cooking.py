@@ -240,23 +240,36 @@ def test_swapping_a_second_portion_leaves_its_dinner_cooked_for_one(client):
     assert "No cooking today" not in meal_html(body, day, leftover["slot_index"])
 
 
-def test_a_locked_dinner_and_its_locked_second_portion_stay_a_leftover_when_regenerated(client):
+@pytest.mark.parametrize("locked_with", ["a plain post", "htmx"])
+def test_a_locked_dinner_and_its_locked_second_portion_stay_a_leftover_when_regenerated(client, locked_with):
+    """Locked through the page with or without htmx, a dinner and its second portion stay one dish cooked once."""
     url = make_plan(client, leftovers="on", days="4")
     key = url.rstrip("/").split("/")[-1]
     document = draft(client, url)["document"]
     day, leftover = next((d["day"], m) for d in document["days"] for m in d["meals"] if m.get("leftover_of"))
     source = leftover["leftover_of"]
     dinner = next(m for m in document["days"][source["day"] - 1]["meals"] if m["slot"] == source["slot"])
+    headers, status = (HX, 200) if locked_with == "htmx" else ({}, 302)
     for at in ((source["day"], dinner["slot_index"]), (day, leftover["slot_index"])):
-        assert client.post(reverse("planner:lock", args=[key, *at])).status_code == 302
+        assert client.post(reverse("planner:lock", args=[key, *at]), **headers).status_code == status
     assert client.post(reverse("planner:regenerate", args=[key])).status_code == 302
-    after = lunch_and_dinner(draft(client, url)["document"])
+    regenerated = draft(client, url)
+    assert regenerated["seed"] == 1
+    after = lunch_and_dinner(regenerated["document"])
     kept_dinner, kept_lunch = after[(source["day"], dinner["slot_index"])], after[(day, leftover["slot_index"])]
-    assert kept_dinner["meal_id"] == dinner["meal_id"] and kept_lunch["meal_id"] == leftover["meal_id"]
-    assert kept_lunch.get("leftover_of", {}).get("day") == source["day"]
-    assert kept_dinner.get("second_portion") == {"day": day, "slot": leftover["slot"]}
+    assert (kept_dinner["meal_id"], kept_lunch["meal_id"]) == (dinner["meal_id"], leftover["meal_id"])
+    assert kept_lunch["scale"] == leftover["scale"]
+    assert kept_lunch.get("leftover_of") == source and kept_lunch["portions"] == 0  # still the dinner's second portion
+    assert kept_dinner["portions"] == 2 and kept_dinner["second_portion"] == {"day": day, "slot": "lunch"}
+    # not cooked twice: the lunch adds no cooking minutes and no cooking session
+    week = regenerated["document"]
+    assert week["cooking_sessions"] == sum(1 for d in week["days"] for m in d["meals"] if "leftover_of" not in m)
+    minutes = sum(Meal.objects.get(pk=m["meal_id"]).total_minutes for m in week["days"][day - 1]["meals"]
+                  if not m.get("leftover_of"))
+    assert week["days"][day - 1]["cooking_minutes"] == round(minutes)
     body = client.get(url).content.decode()
     assert "No cooking today: this is the second portion" in meal_html(body, day, leftover["slot_index"])
+    assert "Leftover from" in day_html(body, day)
 
 
 @pytest.mark.parametrize("which", ["second portion", "dinner"])
@@ -292,26 +305,3 @@ def test_a_swap_through_htmx_redraws_every_day_it_changed(client, which):
         assert html.escape(now["name"], quote=True) in redrawn
 
 
-def test_regenerate_keeps_a_locked_leftover_lunch_the_second_portion_of_its_locked_dinner(client):
-    url = make_plan(client, leftovers="on", days="4")
-    key = url.rstrip("/").split("/")[-1]
-    before = draft(client, url)["document"]
-    day, lunch = next((d["day"], m) for d in before["days"] for m in d["meals"] if m.get("leftover_of"))
-    source = lunch["leftover_of"]
-    dinner = next(m for m in before["days"][source["day"] - 1]["meals"] if m["slot"] == source["slot"])
-    for lock_day, meal in ((day, lunch), (source["day"], dinner)):
-        assert client.post(reverse("planner:lock", args=[key, lock_day, meal["slot_index"]]), **HX).status_code == 200
-    assert client.post(reverse("planner:regenerate", args=[key])).status_code == 302
-    after = draft(client, url)["document"]
-    assert draft(client, url)["seed"] == 1
-    kept = next(m for m in after["days"][day - 1]["meals"] if m["slot_index"] == lunch["slot_index"])
-    cooked = next(m for m in after["days"][source["day"] - 1]["meals"] if m["slot_index"] == dinner["slot_index"])
-    assert (kept["meal_id"], kept["scale"]) == (lunch["meal_id"], lunch["scale"])
-    assert kept.get("leftover_of") == source and kept["portions"] == 0  # still the dinner's second portion
-    assert cooked["portions"] == 2 and cooked["second_portion"] == {"day": day, "slot": "lunch"}
-    # not cooked twice: the lunch adds no cooking minutes and no cooking session
-    assert after["cooking_sessions"] == sum(1 for d in after["days"] for m in d["meals"] if "leftover_of" not in m)
-    minutes = sum(Meal.objects.get(pk=m["meal_id"]).total_minutes for m in after["days"][day - 1]["meals"]
-                  if not m.get("leftover_of"))
-    assert after["days"][day - 1]["cooking_minutes"] == round(minutes)
-    assert "Leftover from" in day_html(client.get(url).content.decode(), day)
