@@ -392,24 +392,6 @@ def test_the_clients_journal_day_says_the_plan_is_from_their_dietitian(dana, cle
     assert "From your dietitian" not in body and "Mine" in body
 
 
-def test_the_dietitians_regenerate_keeps_a_locked_dinner_and_its_locked_second_portion_one_dish(dana, cleo):
-    found = build(dana, cleo, leftovers="on", days=4)
-    document = found.plan.document
-    day, leftover = next((d["day"], m) for d in document["days"] for m in d["meals"] if m.get("leftover_of"))
-    source = leftover["leftover_of"]
-    dinner = next(m for m in document["days"][source["day"] - 1]["meals"] if m["slot"] == source["slot"])
-    diet = as_user(dana)
-    for at_day, slot in ((source["day"], dinner["slot_index"]), (day, leftover["slot_index"])):
-        assert diet.post(url("plan_lock", cleo, found, day=at_day, slot=slot)).status_code == 302
-    assert diet.post(url("plan_regenerate", cleo, found)).status_code == 302
-    found.plan.refresh_from_db()
-    days = found.plan.document["days"]
-    lunch = next(m for m in days[day - 1]["meals"] if m["slot_index"] == leftover["slot_index"])
-    assert lunch["meal_id"] == leftover["meal_id"] and lunch.get("leftover_of", {}).get("day") == source["day"]
-    body = diet.get(url("client_plan", cleo, found)).content.decode()
-    assert "No cooking today: this is the second portion" in meal_card(body, day, leftover["slot_index"])
-
-
 def test_regenerating_a_client_plan_keeps_a_locked_leftover_lunch_the_second_portion_of_its_locked_dinner(dana, cleo):
     found = build(dana, cleo, days=4, leftovers="on")
     diet = as_user(dana)
@@ -428,6 +410,8 @@ def test_regenerating_a_client_plan_keeps_a_locked_leftover_lunch_the_second_por
     assert kept.get("leftover_of") == source and kept["portions"] == 0  # not cooked (or bought) a second time
     assert cooked["portions"] == 2 and cooked["second_portion"] == {"day": day, "slot": "lunch"}
     assert after["cooking_sessions"] == sum(1 for d in after["days"] for m in d["meals"] if "leftover_of" not in m)
+    body = diet.get(url("client_plan", cleo, found)).content.decode()
+    assert "No cooking today: this is the second portion" in meal_card(body, day, lunch["slot_index"])
 
 
 def test_a_dietitians_second_solve_while_the_first_runs_gets_429_and_solves_nothing(dana, cleo, monkeypatch):
