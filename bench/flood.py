@@ -105,11 +105,13 @@ def visit_loop(port: int, paths: list[str], seed: int, until: float, times: list
 
 
 def flood_loop(port: int, seed: int, until: float, answers: list) -> None:
-    """One flooding thread: a form page for its cookie and token, then 7-day plan posts back to back."""
+    """One flooding thread: a form page for its cookie and token, then 7-day plan posts back to back, on one
+    connection for as long as the server keeps it open (gunicorn's sync workers close each; nginx keeps it)."""
     rng = random.Random(seed)
     _, headers, page = request(port, "GET", "/plan/", source=FLOODER_ADDRESS)
     cookie = headers.get("Set-Cookie", "").split(";")[0]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(FLOODER_ADDRESS, 0))
     while time.monotonic() < until:
         form = {"age": rng.randint(20, 70), "sex": rng.choice(["female", "male"]), "weight_kg": rng.randint(55, 95),
                 "height_cm": rng.randint(155, 190), "activity": "low",
@@ -117,16 +119,24 @@ def flood_loop(port: int, seed: int, until: float, answers: list) -> None:
                 "csrfmiddlewaretoken": token}
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
                    "Referer": f"http://127.0.0.1:{port}/plan/"}
-        try:
-            status, _, _ = request(port, "POST", "/plan/", body=urllib.parse.urlencode(form).encode(),
-                                   headers=headers, source=FLOODER_ADDRESS)
-        except OSError:
+        try:  # http.client opens a new connection when the last answer closed it
+            connection.request("POST", "/plan/", body=urllib.parse.urlencode(form).encode(), headers=headers)
+            response = connection.getresponse()
+            response.read()
+            status = response.status
+        except (OSError, http.client.HTTPException):
+            connection.close()
             status = "error"
         answers.append((time.monotonic(), status))
+    connection.close()
 
 
-def flood_process(port: int, flooders: int, seconds: float, results, nice: int = 0) -> None:
-    """The flood, in a process of its own: `flooders` threads for `seconds`; (time, status) of each answer back."""
+def flood_process(port: int, flooders: int, seconds: float, results, nice: int = 0,
+                  cpus: set[int] | None = None) -> None:
+    """The flood, in a process of its own: `flooders` threads for `seconds`; (time, status) of each answer back.
+    With `cpus` (--pin) it runs on those CPUs only."""
+    if cpus:
+        os.sched_setaffinity(0, cpus)
     if nice:
         os.nice(nice)
     answers: list = []
@@ -151,7 +161,8 @@ def run_phase(port: int, paths: list[str], args, flood: bool) -> dict:
         context = multiprocessing.get_context("spawn")
         results = context.Queue()
         flooder = context.Process(target=flood_process,
-                                  args=(port, args.flooders, ramp + args.seconds, results, args.flood_nice))
+                                  args=(port, args.flooders, ramp + args.seconds, results, args.flood_nice,
+                                        args.flood_cpus))
         flooder.start()
     started = time.monotonic()
     until = started + ramp + args.seconds
@@ -159,8 +170,11 @@ def run_phase(port: int, paths: list[str], args, flood: bool) -> dict:
                 for i in range(args.visitors)]
     for thread in visitors:
         thread.start()
+    time.sleep(max(0.0, started + ramp - time.monotonic()))
+    measured_from = server_cpu(args)  # the server's CPU in the measured part only: after the ramp's solves
     for thread in visitors:
         thread.join(timeout=ramp + args.seconds + 60)
+    server_cpu_used = server_cpu(args) - measured_from
     answers, flood_cpu = [], 0.0
     if flooder is not None:
         answers, flood_cpu = results.get(timeout=90)
@@ -173,7 +187,42 @@ def run_phase(port: int, paths: list[str], args, flood: bool) -> dict:
         "answers": collections.Counter(status for _, status in answers),
         "ramp answers": collections.Counter(status for at, status in answers if at < ramp_end),
         "flood cpu": flood_cpu,
+        "server cpu": server_cpu_used,  # in the measured part
+        "posts": sum(1 for at, _ in answers if at >= ramp_end),  # in the measured part
+        "last plan": max((at - started for at, status in answers if status != 429), default=None),
     }
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(args) -> float:
+    """CPU seconds (user + system) used so far by the server: the processes the bench started and their descendants
+    (gunicorn's master and workers, nginx, plan_worker) and the PostgreSQL backends connected to its database (the
+    cache's reads when there is no Redis; they live as long as the app's connections, CONN_MAX_AGE), from /proc. A
+    process that ended is no longer counted (gunicorn's workers and the backends live through a run)."""
+    pids = list(args.server_pids)
+    if not args.sqlite:
+        sql = f"SELECT pid FROM pg_stat_activity WHERE datname = '{args.pg_database}' AND pid <> pg_backend_pid()"
+        pids += map(int, subprocess.run(["psql", DB_ADMIN_URL, "-Atc", sql], capture_output=True,
+                                        text=True).stdout.split())
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    times: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children[int(fields[1])].append(int(entry.name))  # ppid
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+    total, todo = 0.0, list(pids)
+    while todo:
+        pid = todo.pop()
+        total += times.get(pid, 0.0)
+        todo.extend(children.get(pid, []))
+    return total
 
 
 def row(name: str, times: list[float], seconds: float, errors: int | str = "") -> float | None:
@@ -258,6 +307,10 @@ def main() -> None:
                         help="run the flooding client under nice N: on a machine it shares with the server, a flood "
                              "that is refused cheaply is soon limited by the client's own CPU, which a real flood "
                              "from elsewhere would not take from the server")
+    parser.add_argument("--pin", action="store_true",
+                        help="pin the flooding client to the last CPU and gunicorn, nginx, plan_worker and the "
+                             "visitors to the others, in both phases: the server's cost of a flood from another "
+                             "machine, not the load generator's")
     parser.add_argument("--smoke", action="store_true", help="a tiny run that checks the bench works")
     args = parser.parse_args()
     if args.smoke:
@@ -297,6 +350,13 @@ def main() -> None:
         ids = "from nutrition.models import Food; print(*Food.objects.values_list('pk', flat=True)[:50])"
         food_ids = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", ids], cwd=ROOT, env=env,
                                   check=True, capture_output=True, text=True).stdout.split()
+        args.flood_cpus = None
+        if args.pin:  # from here on the bench (the visitors) and what it starts keep off the flood's CPU
+            cpus = sorted(os.sched_getaffinity(0))
+            if len(cpus) < 2:
+                sys.exit("--pin needs at least two CPUs")
+            args.flood_cpus, args.server_cpus = {cpus[-1]}, set(cpus[:-1])
+            os.sched_setaffinity(0, args.server_cpus)
         processes.append(subprocess.Popen(
             [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-w", str(args.workers),
              "-b", f"127.0.0.1:{app_port}", "--timeout", "60", "--log-level", "warning"], cwd=ROOT, env=env))
@@ -317,6 +377,7 @@ def main() -> None:
             for _ in range(args.workers):
                 request(args.port, "GET", path)
 
+        args.server_pids = [process.pid for process in processes]
         load_before = load_average()
         baseline = run_phase(args.port, paths, args, flood=False)
         flooded = run_phase(args.port, paths, args, flood=True)
@@ -327,8 +388,15 @@ def main() -> None:
         if args.nginx:
             mode += ", behind nginx with docs/deploy.md's limit on solving URLs"
         database = "SQLite" if args.sqlite else "PostgreSQL"
+        if args.pin:
+            cpus = (f"pinned: gunicorn{', nginx' if args.nginx else ''}{', plan_worker' if args.queue else ''} and "
+                    f"the visitors on CPU {','.join(map(str, sorted(args.server_cpus)))} in both phases, the "
+                    f"flooding client alone on CPU {','.join(map(str, sorted(args.flood_cpus)))} (a flood from "
+                    f"another machine; the database, Redis and the other engineers' work are not pinned)")
+        else:
+            cpus = f"not pinned: everything, the flooding client included, on all {os.cpu_count()} cores (shared)"
         print(f"gunicorn {args.workers} sync workers, {database}, {mode}; {args.visitors} visitors on 127.0.0.1, "
-              f"{args.flooders} flooding threads on {FLOODER_ADDRESS}; {os.cpu_count()} cores (shared); "
+              f"{args.flooders} flooding threads on {FLOODER_ADDRESS}; {cpus}; "
               f"load average {load_before} before, {load_after} after")
         print(f"{'visitors pages, phase':<36} {'pages':>6} {'pages/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
               f"{'errors':>7}")
@@ -341,8 +409,21 @@ def main() -> None:
             print(f"flood answers by status ({when}): {answers or 'none'}")
         seconds = args.ramp + args.seconds
         total = sum(flooded["answers"].values())
-        print(f"the flooding client itself (on the same cores, nice {args.flood_nice}) used "
+        where = f"on CPU {','.join(map(str, sorted(args.flood_cpus)))}" if args.pin else "on the same cores"
+        print(f"the flooding client itself ({where}, nice {args.flood_nice}) used "
               f"{flooded['flood cpu']:.1f} s of CPU in {seconds:g} s for {total} posts ({total / seconds:.0f}/s)")
+        server = ("gunicorn" + (", nginx" if args.nginx else "") + (", plan_worker" if args.queue else "")
+                  + ("" if args.sqlite else ", PostgreSQL's backends for its database"))
+        per_page = baseline["server cpu"] / max(1, len(baseline["times"]))
+        extra = flooded["server cpu"] - per_page * len(flooded["times"])
+        posts = flooded["posts"]
+        per_post = f"{extra / posts * 1000:.2f} ms per refused post" if posts else "no posts"
+        print(f"the server's CPU ({server}): baseline {baseline['server cpu']:.1f} s ({per_page * 1000:.2f} ms a "
+              f"page), measured part of the flood {flooded['server cpu']:.1f} s for {len(flooded['times'])} pages and "
+              f"{posts} posts: the flood's share about {per_post}")
+        if flooded["last plan"] is not None and flooded["last plan"] > args.ramp:
+            print(f"  NOTE: the flood's last plan (or error) was answered {flooded['last plan']:.1f} s into the flood, "
+                  f"after the {args.ramp:g} s ramp: solves fell in the measured part (a longer --ramp separates them)")
         if before and during:
             ratio = during / before
             verdict = "met" if ratio <= GOAL_RATIO else "NOT met"
