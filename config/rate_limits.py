@@ -27,11 +27,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -47,6 +50,13 @@ IN_FLIGHT = "solve-in-flight:{}"
 BLOCKED = "solve-blocked:{}:{}"  # a group's allowance of a holder is used up until the stored time (a cheap check)
 IN_FLIGHT_RETRY = 10  # seconds: the Retry-After of the "one at a time" answer (a solve takes a few)
 IN_FLIGHT_MARGIN = 30  # seconds past the solver's time limit before a lock left by a dead worker expires
+# What this process has seen of blocks (BLOCKED key -> (until, read again after)): a flood from a blocked address is
+# then refused with no cache read at all (nor a database connection's health check, when the cache is the
+# database's). A block only ever ends at its time, but it is read again from the cache after KNOWN_BLOCK_SECONDS, so
+# that a block lifted by hand (its key deleted) is lifted everywhere within that time.
+KNOWN_BLOCK_SECONDS = 60
+KNOWN_BLOCKS_MAX = 10_000
+_known_blocks: dict[str, tuple[float, float]] = {}
 
 
 def _usage(request, group: str, kind: str, key, *, increment: bool) -> dict | None:
@@ -73,10 +83,21 @@ def used_up(
 
 
 def too_many_requests(request, retry_after: int):
-    """The 429 page: what happened and when to try again."""
-    again = timezone.now() + timedelta(seconds=retry_after)
-    context = {"minutes": max(1, -(-retry_after // 60)), "again": again}
-    response = render(request, "429.html", context, status=429)
+    """The 429 page: what happened and when to try again (the page is rendered once for each minute it names)."""
+    again = (timezone.now() + timedelta(seconds=retry_after)).replace(second=0, microsecond=0)
+    return _refused_page(_page(max(1, -(-retry_after // 60)), again), retry_after)
+
+
+@functools.lru_cache(maxsize=128)
+def _page(minutes: int | None, again) -> bytes:
+    """429.html, saying when to try again: in `minutes` (None: a solve in flight, try again in seconds), after
+    `again`. Standalone: no session, no token, nothing of the visitor's, so one rendering serves everyone."""
+    context = {"in_flight": True, "again": again} if minutes is None else {"minutes": minutes, "again": again}
+    return render_to_string("429.html", context).encode()
+
+
+def _refused_page(body: bytes, retry_after: int) -> HttpResponse:
+    response = HttpResponse(body, status=429)
     response["Retry-After"] = str(retry_after)
     patch_cache_control(response, private=True, no_store=True)
     return response
@@ -126,11 +147,37 @@ def _refusal(request, groups, *, account: bool = True):
     used up the allowance of one of `groups`, or has a solve in flight. None when it may try."""
     holders = _solvers(request, account=account)
     blocked = [BLOCKED.format(group, holder) for group in groups for holder in holders]
+    now = time.time()
+    if known := [until for key in blocked if (until := _known_block(key, now)) is not None]:
+        return too_many_requests(request, max(1, round(max(known) - now)))
     found = cache.get_many([*blocked, *(IN_FLIGHT.format(holder) for holder in holders)])
     until = [found[key] for key in blocked if key in found]
+    for key in blocked:
+        if key in found:
+            _remember_block(key, found[key], now)
     if until:
-        return too_many_requests(request, max(1, round(max(until) - time.time())))
+        return too_many_requests(request, max(1, round(max(until) - now)))
     return solve_in_flight(request) if found else None
+
+
+def _known_block(key: str, now: float) -> float | None:
+    """The time this process knows `key`'s block lasts until, unless it is time to read it again."""
+    known = _known_blocks.get(key)
+    return known[0] if known is not None and known[1] > now else None
+
+
+def _remember_block(key: str, until: float, now: float) -> None:
+    if len(_known_blocks) >= KNOWN_BLOCKS_MAX:  # a flood from many addresses: keep the memory bounded
+        for old in [old for old, (_, read_again) in _known_blocks.items() if read_again <= now]:
+            del _known_blocks[old]
+        if len(_known_blocks) >= KNOWN_BLOCKS_MAX:
+            _known_blocks.clear()
+    _known_blocks[key] = (until, min(until, now + KNOWN_BLOCK_SECONDS))
+
+
+def forget_blocks() -> None:
+    """Drop what this process knows of blocks (tests: as another app server, or after a rolled-back test)."""
+    _known_blocks.clear()
 
 
 def _count_solve(request, groups, account: str | None) -> int | None:
@@ -151,7 +198,9 @@ def _count_solve(request, groups, account: str | None) -> int | None:
             if usage["count"] >= usage["limit"]:  # the next one would be over: no need to count it
                 blocked[group, holder] = left
     for (group, holder), left in blocked.items():
-        cache.set(BLOCKED.format(group, holder), time.time() + left, left)
+        now = time.time()
+        cache.set(BLOCKED.format(group, holder), now + left, left)
+        _remember_block(BLOCKED.format(group, holder), now + left, now)
         log.warning("%s has used its allowance of %s; refused for %d s", holder, group, left)
     return max(waits) if waits else None
 
@@ -175,11 +224,8 @@ def solve(request, groups, start: Callable, account: str | None = None):
 
 def solve_in_flight(request):
     """The 429 page for a second solve while this visitor's first is still running."""
-    again = timezone.now() + timedelta(seconds=IN_FLIGHT_RETRY)
-    response = render(request, "429.html", {"in_flight": True, "again": again}, status=429)
-    response["Retry-After"] = str(IN_FLIGHT_RETRY)
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+    again = (timezone.now() + timedelta(seconds=IN_FLIGHT_RETRY)).replace(microsecond=0)
+    return _refused_page(_page(None, again), IN_FLIGHT_RETRY)
 
 
 def user_account(request) -> str | None:
@@ -208,9 +254,12 @@ def solves(groups: Callable[[], tuple[str, ...]]):
 
 class SolveGuardMiddleware:
     """Refuses a POST to a solving view (marked with `solves`) before the view runs when the address or session has
-    used up that view's allowance or has a solve in flight: one cache read, no form parsed, no session loaded, and
-    not logged per request (the block was logged when it began). The view's own `solve` still checks everything,
-    the account included. After the middleware that set headers on every response, before django-axes."""
+    used up that view's allowance or has a solve in flight: at most one cache read (none once this process has seen
+    the block), no body read, no form parsed, no session loaded, not logged per request (the block was logged when
+    it began), and a 429 page rendered once a minute. The view's own `solve` still checks everything, the account
+    included. Early in settings.MIDDLEWARE (after the session's, whose cookie names the session, and the API's,
+    which answers in JSON), so a refusal skips the rest of the chain: it carries itself the headers that the
+    middleware it skips would have set on it (X-Frame-Options and the Content-Security-Policy)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -223,8 +272,27 @@ class SolveGuardMiddleware:
                 groups = None
             if groups is not None and (refused := _refusal(request, groups(), account=False)):
                 refused._has_been_logged = True  # django.request's per-response warning: a flood is logged once
+                for header, value in _page_headers():
+                    refused[header] = value
                 return refused
         return self.get_response(request)
+
+
+@functools.cache
+def _page_headers() -> tuple[tuple[str, str], ...]:
+    """What XFrameOptionsMiddleware and django-csp's middleware put on a page, built once (from the settings)."""
+    headers = [("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper())]
+    if policy := build_policy():
+        headers.append(("Content-Security-Policy", policy))
+    if report_only := build_policy(report_only=True):
+        headers.append(("Content-Security-Policy-Report-Only", report_only))
+    return tuple(headers)
+
+
+@receiver(setting_changed, dispatch_uid="rate-limits-page-headers")
+def _headers_changed(setting, **kwargs) -> None:
+    if setting in ("X_FRAME_OPTIONS", "CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
+        _page_headers.cache_clear()
 
 
 def rate_limited(group: str, account: Callable = user_account, *, also: Callable[[], tuple[str, ...]] = tuple,

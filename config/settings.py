@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.json_errors.ApiErrorsMiddleware",  # /api/: bodies capped, every error as JSON
+    # Refuses a flood of solves (plan, swap, regenerate) before the rest of the chain and the view: at most one cache
+    # read, nothing parsed, a pre-rendered page carrying the headers of the middleware it skips.
+    "config.rate_limits.SolveGuardMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -73,8 +76,6 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.cache_control.PrivatePagesMiddleware",
-    # Refuses a flood of solves (plan, swap, regenerate) for one cache read, before the view parses anything.
-    "config.rate_limits.SolveGuardMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]

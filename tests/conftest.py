@@ -44,6 +44,15 @@ def _fresh_page_cache_memory():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limit_memory():
+    """What a process remembers of rate-limit blocks survives a test's rollback too; each test starts without it."""
+    from config.rate_limits import forget_blocks
+
+    forget_blocks()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_meal_cache():
     """The planner's process cache of meals survives a test's rollback too (a test that renames every food with a
     queryset update leaves no newer stamp behind); each test starts without it."""

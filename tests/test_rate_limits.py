@@ -282,3 +282,34 @@ def test_an_address_has_one_plan_waiting_in_the_queue_whatever_its_sessions(plan
     assert jobs.plan_queue(plan_queue).count == 2
     work(plan_queue)
     assert WAIT_URL.fullmatch(visitor(address).post(reverse("planner:form"), PERSON)["Location"])  # built: free again
+
+
+def test_an_app_server_that_has_seen_a_block_refuses_further_solves_without_reading_the_cache(
+        rates, solver, django_assert_num_queries):
+    from config.rate_limits import forget_blocks
+
+    rates("plan", "1/h")
+    address = "203.0.113.71"
+    assert visitor(address).post(reverse("planner:form"), ONE_DAY).status_code == 302
+    forget_blocks()  # as another app server (or worker), which has not seen the block begin
+    with django_assert_num_queries(1):  # it reads the block once
+        assert_too_many(visitor(address).post(reverse("planner:form"), ONE_DAY), 3600)
+    for _ in range(3):
+        with django_assert_num_queries(0):  # and then remembers it: no cache read, no database at all
+            assert_too_many(visitor(address).post(reverse("planner:form"), ONE_DAY), 3600)
+    assert visitor("203.0.113.72").post(reverse("planner:form"), ONE_DAY).status_code == 302  # another address
+
+
+def test_a_refused_solve_carries_the_security_headers_of_every_page(rates, client):
+    """The guard answers before most of the middleware; its 429 must still say what every page says."""
+    rates("plan", "1/h")
+    address = "203.0.113.73"
+    assert visitor(address).post(reverse("planner:form"), ONE_DAY).status_code == 302
+    page = client.get(reverse("planner:form"))
+    refused = visitor(address).post(reverse("planner:form"), ONE_DAY)
+    assert_too_many(refused, 3600)
+    assert "no-store" in refused["Cache-Control"]
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+                   "Cross-Origin-Opener-Policy"):
+        assert refused[header] == page[header], header
+    assert "Set-Cookie" not in refused  # nothing of a session or a token
