@@ -104,15 +104,20 @@ def visit_loop(port: int, paths: list[str], seed: int, until: float, times: list
         times.append((started_at, elapsed))
 
 
-def flood_loop(port: int, seed: int, until: float, answers: list) -> None:
-    """One flooding thread: a form page for its cookie and token, then 7-day plan posts back to back, on one
-    connection for as long as the server keeps it open (gunicorn's sync workers close each; nginx keeps it)."""
+def flood_loop(port: int, seed: int, until: float, answers: list, rate: float = 0) -> None:
+    """One flooding thread: a form page for its cookie and token, then 7-day plan posts back to back (or `rate` a
+    second, when it can keep up), on one connection for as long as the server keeps it open (gunicorn's sync
+    workers close each; nginx keeps it)."""
     rng = random.Random(seed)
     _, headers, page = request(port, "GET", "/plan/", source=FLOODER_ADDRESS)
     cookie = headers.get("Set-Cookie", "").split(";")[0]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(FLOODER_ADDRESS, 0))
+    next_at = time.monotonic()
     while time.monotonic() < until:
+        if rate:
+            time.sleep(max(0.0, next_at - time.monotonic()))
+            next_at = max(next_at + 1 / rate, time.monotonic())  # behind: no burst to catch up
         form = {"age": rng.randint(20, 70), "sex": rng.choice(["female", "male"]), "weight_kg": rng.randint(55, 95),
                 "height_cm": rng.randint(155, 190), "activity": "low",
                 "diet": rng.choice(["omnivore", "vegetarian", "vegan"]), "life_stage": "none", "days": 7,
@@ -132,7 +137,7 @@ def flood_loop(port: int, seed: int, until: float, answers: list) -> None:
 
 
 def flood_process(port: int, flooders: int, seconds: float, results, nice: int = 0,
-                  cpus: set[int] | None = None) -> None:
+                  cpus: set[int] | None = None, rate: float = 0) -> None:
     """The flood, in a process of its own: `flooders` threads for `seconds`; (time, status) of each answer back.
     With `cpus` (--pin) it runs on those CPUs only."""
     if cpus:
@@ -141,7 +146,8 @@ def flood_process(port: int, flooders: int, seconds: float, results, nice: int =
         os.nice(nice)
     answers: list = []
     until = time.monotonic() + seconds
-    threads = [threading.Thread(target=flood_loop, args=(port, 1000 + i, until, answers)) for i in range(flooders)]
+    threads = [threading.Thread(target=flood_loop, args=(port, 1000 + i, until, answers, rate / flooders))
+               for i in range(flooders)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -162,7 +168,7 @@ def run_phase(port: int, paths: list[str], args, flood: bool) -> dict:
         results = context.Queue()
         flooder = context.Process(target=flood_process,
                                   args=(port, args.flooders, ramp + args.seconds, results, args.flood_nice,
-                                        args.flood_cpus))
+                                        args.flood_cpus, args.flood_rate))
         flooder.start()
     started = time.monotonic()
     until = started + ramp + args.seconds
@@ -307,6 +313,9 @@ def main() -> None:
                         help="run the flooding client under nice N: on a machine it shares with the server, a flood "
                              "that is refused cheaply is soon limited by the client's own CPU, which a real flood "
                              "from elsewhere would not take from the server")
+    parser.add_argument("--flood-rate", type=float, default=0,
+                        help="posts a second the flood sends in all, when it can (0: as fast as its threads can, "
+                             "which grows as the server answers faster: the same flood for every mode needs a rate)")
     parser.add_argument("--pin", action="store_true",
                         help="pin the flooding client to the last CPU and gunicorn, nginx, plan_worker and the "
                              "visitors to the others, in both phases: the server's cost of a flood from another "
@@ -395,8 +404,9 @@ def main() -> None:
                     f"another machine; the database, Redis and the other engineers' work are not pinned)")
         else:
             cpus = f"not pinned: everything, the flooding client included, on all {os.cpu_count()} cores (shared)"
+        pace = f"{args.flood_rate:g} posts/s in all" if args.flood_rate else "as fast as they can"
         print(f"gunicorn {args.workers} sync workers, {database}, {mode}; {args.visitors} visitors on 127.0.0.1, "
-              f"{args.flooders} flooding threads on {FLOODER_ADDRESS}; {cpus}; "
+              f"{args.flooders} flooding threads on {FLOODER_ADDRESS} ({pace}); {cpus}; "
               f"load average {load_before} before, {load_after} after")
         print(f"{'visitors pages, phase':<36} {'pages':>6} {'pages/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
               f"{'errors':>7}")

@@ -35,7 +35,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django_ratelimit import ALL
@@ -266,16 +266,22 @@ class SolveGuardMiddleware:
 
     def __call__(self, request):
         if request.method == "POST" and settings.RATELIMIT_ENABLE:
-            try:
-                groups = getattr(resolve(request.path_info).func, "solve_groups", None)
-            except Resolver404:
-                groups = None
+            groups = _solve_groups(get_urlconf() or settings.ROOT_URLCONF, request.path_info)
             if groups is not None and (refused := _refusal(request, groups(), account=False)):
                 refused._has_been_logged = True  # django.request's per-response warning: a flood is logged once
                 for header, value in _page_headers():
                     refused[header] = value
                 return refused
         return self.get_response(request)
+
+
+@functools.lru_cache(maxsize=512)
+def _solve_groups(urlconf: str, path: str) -> Callable[[], tuple[str, ...]] | None:
+    """The groups of the solving view at `path` (remembered: a flood posts to the same few paths), or None."""
+    try:
+        return getattr(resolve(path, urlconf).func, "solve_groups", None)
+    except Resolver404:
+        return None
 
 
 @functools.cache
