@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/flood.py [--seconds 20] [--ramp 10] [--visitors 4] [--flooders 8] [--workers 2]
                                     [--queue [--redis-url URL] [--plan-nice 10]] [--keep-db | --sqlite FILE]
-                                    [--pg-database NAME] [--port 8766] [--nginx] [--flood-nice N]
-                                    [--smoke]
+                                    [--pg-database NAME] [--port 8766] [--nginx] [--pin] [--flood-rate N]
+                                    [--flood-nice N] [--smoke]
 
 It creates a throwaway PostgreSQL database (--pg-database, restful_plate_flood by default; or, with --sqlite, a
 SQLite file kept for the next run), migrates it, loads the fixtures, collects the static files, and starts gunicorn
@@ -11,23 +11,52 @@ on 127.0.0.1 in production mode with the default rate limits (plans built in the
 flood, unless --queue puts them on a Redis queue with one plan_worker, niced as docs/deploy.md says: --redis-url,
 default redis://127.0.0.1:6379/12, a scratch database that is flushed before and after).
 With --nginx, nginx listens on --port in front of gunicorn (on --port + 1) with the per-address limit on the solving
-URLs that docs/deploy.md gives (`limit_req`, POSTs only), as a deployment would have it.
+URLs that docs/deploy.md gives (`limit_req`, POSTs only), as a deployment would have it. nginx is not installed
+with the project: the bench runs the `nginx` on the PATH or /usr/sbin/nginx (Debian: `apt-get install nginx-light`,
+as root; the bench starts its own nginx in the foreground, as the user running it, with a configuration in a
+temporary directory, and stops it at the end).
 Then two phases:
 
 1. baseline, --seconds: --visitors Python clients on 127.0.0.1, back to back, over home, a foods search, a food page
    and the plan form, each time as a new visitor (no cookies, as most first visits are);
 2. flood, --ramp + --seconds: --flooders threads (in a process of their own, so that they do not take the
-   visitors' interpreter lock) post complete 7-day plan forms as fast as they can from 127.0.0.2, a second loopback
-   address (the rate limits count per address; a real flood would come from one). The same visitors run throughout;
-   their pages in the first --ramp seconds (while the flood spends its allowance of plans: settings.RATE_LIMITS)
-   and after it are reported apart.
+   visitors' interpreter lock) post complete 7-day plan forms from 127.0.0.2, a second loopback address (the rate
+   limits count per address; a real flood would come from one), each on one kept-alive connection where the server
+   keeps it (nginx does; gunicorn's sync workers close each), as fast as they can or, with --flood-rate, N posts a
+   second in all. The same visitors run throughout; their pages in the first --ramp seconds (while the flood
+   spends its allowance of plans: settings.RATE_LIMITS; each plan is seconds of solving) and after it are reported
+   apart. If a plan is answered after the ramp the bench says so: the measured part then holds a solve, and the
+   ramp should be longer (on a busy machine, or pinned to one core, 4 plans take more than 10 s).
 
-It prints a table: the visitors' p50/p95/p99 in each phase, the flood's answers by status, and the ratio of the
+Where the load generator runs. On one machine the flooding client's own CPU (an HTTP client in Python costs about
+what a refusal costs the server) is taken from the same cores as the server's, which a real flood from another
+machine would not take. Two ways to read the result:
+
+- not pinned (the default): everything on all the cores, as the bench always ran. The ratio then measures the
+  server's cost of the flood plus the load generator's.
+- --pin: the flooding process is pinned (sched_setaffinity) to the last CPU, and the bench process (the visitors)
+  and everything it starts after set-up (gunicorn, nginx, plan_worker) to the other CPUs, in BOTH phases, so the
+  baseline and the flood see the same server CPU: the flood's client costs the server's CPU nothing, as if it came
+  from another machine. Not pinned, and so shared by both sides: PostgreSQL and Redis (system services; with no
+  Redis the rate limits and the page cache read PostgreSQL), the kernel's loopback networking, and whatever else
+  the machine runs (on a shared machine, other people's work lands on the server's CPU as much as anywhere). On a
+  2-core machine the server and the visitors get one core; the visitors' client work is on it in both phases.
+  (A cgroup with a CPU cap on the flooder would also keep it off the server's time, but it caps the flood's rate;
+  pinning leaves the flood as fast as one core can send.)
+
+Whether a flood "as fast as the client can" is the same flood in each mode: no. It is a closed loop, so a server that
+refuses faster is flooded harder (behind nginx, with kept-alive connections, the client sends ten times as many
+posts as to gunicorn). --flood-rate gives every mode the same flood.
+
+It prints a table: the visitors' p50/p95/p99 in each phase, the flood's answers by status, the CPU the flooding
+client used, the server's CPU (gunicorn's processes, nginx, plan_worker and the PostgreSQL backends connected to the
+bench's database, from /proc) in the baseline and in the measured part of the flood with the flood's share per
+refused post (the measured part's CPU less the visitors' pages at the baseline's CPU per page), and the ratio of the
 visitors' p95 under the flood (after the ramp) to the baseline p95 (the goal: at most 1.2), with the load average
-before and after, then stops everything and drops the database. The whole run is bounded (--ramp + --seconds x 2
-plus set-up; every request has a 30 s timeout). On a busy shared machine the figures move with everything else
-running: run it more than once before reading much into a few per cent. --smoke is a tiny run (1 s phases, one
-visitor, two flooders) that only checks that the bench works (tests/test_benches.py).
+before and after and the pinning, then stops everything and drops the database. The whole run is bounded (--ramp +
+--seconds x 2 plus set-up; every request has a 30 s timeout). On a busy shared machine the figures move with
+everything else running: run it more than once before reading much into a few per cent. --smoke is a tiny run (1 s
+phases, one visitor, two flooders) that only checks that the bench works (tests/test_benches.py).
 """
 
 from __future__ import annotations

@@ -12,8 +12,10 @@ lock taken with the cache's atomic add() (so it holds across app servers), relea
 its own after the solver's time limit should a worker die holding it. A second solve while one runs gets the 429
 page at once, without solving: a flood from one address can keep at most one worker busy. And once an address or
 account has used its allowance, that is remembered until the window ends, so each refused solve costs one cache
-read (`solve`); and `SolveGuardMiddleware` makes that check before the view runs (no form parsed, no session
-loaded, no CSRF check, nothing logged per request): a flood is turned away for less than a cached page costs.
+read (`solve`), and none once the worker has read it (it remembers the block, reading it again each minute);
+`SolveGuardMiddleware` makes that check early in the middleware, before the view runs (no body or form read, no
+session loaded, no CSRF check, nothing logged per request, a page rendered once a minute): a flood is turned away
+for a small part of what a cached page costs.
 """
 
 from __future__ import annotations
