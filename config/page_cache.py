@@ -84,7 +84,8 @@ _local: OrderedDict[str, object] = OrderedDict()
 _local_lock = threading.Lock()
 
 
-def _key(name: str, parts: tuple) -> str:
+def cache_key(name: str, parts: tuple) -> str:
+    """The key of the value cached under `name` and `parts` in this release."""
     raw = repr((release(), parts)).encode()
     return f"{name}:{hashlib.md5(raw, usedforsecurity=False).hexdigest()}"
 
@@ -112,7 +113,7 @@ def _hold(key: str, value) -> None:
 def cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
     """The value cached under `name` and `parts` (which must include `data_stamp()` when the value
     depends on food data), or `build()` stored there. `build` may raise (e.g. Http404): nothing is stored."""
-    key = _key(name, parts)
+    key = cache_key(name, parts)
     value = _get(key)
     if value is None:
         value = build()
@@ -141,7 +142,7 @@ def personal(request, name: str, stamp: Callable[[], object], build: Callable[[s
         return mark_safe(build(get_token(request)))  # noqa: S308
     slot = token_slot()
     before = stamp()
-    key = _key(f"person-{name}", (request.user.pk, before, slot))
+    key = cache_key(f"person-{name}", (request.user.pk, before, slot))
     html = _get(key)
     if html is None:
         html = build(slot)
