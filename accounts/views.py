@@ -9,8 +9,10 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -62,16 +64,32 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
+def _empty_fields(name: str, template: str, context: dict) -> str:
+    """An empty form's fields: the same for everyone (no values, no errors; the CSRF token sits outside them), so
+    rendered once per release (`page_cache.cached`) instead of widget by widget on every visit."""
+    return mark_safe(page_cache.cached(name, (), lambda: render_to_string(template, context)))  # noqa: S308
+
+
 def _account_page(request, *, token_form=None, delete_form=None, new_token=None, confirming=False):
+    token_form = token_form or ApiTokenForm()
+    delete_form = delete_form or DeleteAccountForm(request.user)
     context = {
-        "token_form": token_form or ApiTokenForm(),
+        "token_form": token_form,
         "new_token": new_token,
         "tokens": ApiToken.objects.owned_by(request.user),
         "sharings": sharings_of(request.user),
         "plans": Plan.objects.owned_by(request.user).only("pk", "name", "updated_at"),  # their handouts
-        "delete_form": delete_form or DeleteAccountForm(request.user),
+        "delete_form": delete_form,
         "confirming": confirming,
     }
+    if not token_form.is_bound:
+        context["token_fields"] = _empty_fields(
+            "account-token-fields", "accounts/form_fields.html", {"form": token_form}
+        )
+    if not delete_form.is_bound:
+        context["delete_fields"] = _empty_fields(
+            "account-delete-fields", "accounts/account.html#delete-fields", {"delete_form": delete_form}
+        )
     return render(request, "accounts/account.html", context)
 
 

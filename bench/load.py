@@ -17,7 +17,7 @@ runs the clients for --seconds:
 Every client sends its next request as soon as the last one answers (closed loop, no think time). It prints
 p50/p95/p99 and errors per kind of request, then stops everything and drops the database. Loopback only.
 
-    .venv/bin/python bench/load.py --walk [--seconds 15] [--clients 20]
+    .venv/bin/python bench/load.py --walk [--seconds 15] [--clients 20] [--who signed-in|signed-out]
 
 --walk instead loads one page at a time: every page linked from the home page (signed out, then signed in as a
 throwaway user), plus EXTRA_PAGES that answer, each with `wrk` at --clients connections for --seconds, and prints
@@ -25,6 +25,8 @@ one table of p50/p95/p99 and errors per page. --smoke (tiny: 3 connections for 1
 after 10 answers so that the smoke run does not load the machine) is what tests/test_benches.py runs;
 --database-url runs it on another database (the smoke test's own SQLite file, say) instead of PostgreSQL, and
 --static-root collects the static files elsewhere than staticfiles/ (so that two runs at once do not collide).
+--who walks only the signed-in or only the signed-out pages; --db-name names the throwaway PostgreSQL database
+(restful_plate_load unless given) and --port the server's port, so that two people can run it on one machine.
 """
 
 from __future__ import annotations
@@ -181,6 +183,8 @@ def walk(wrk: str | None, base: str, env: dict, args) -> int:
                    cwd=ROOT, env=env, check=True, capture_output=True)
     rows, failures = [], 0
     for who in ("signed out", "signed in"):
+        if args.who not in ("both", who.replace(" ", "-")):
+            continue
         client = PlanClient(base)
         cookie = sign_in(client, base, username, password) if who == "signed in" else ""
         for path in linked_pages(client, base):
@@ -228,6 +232,9 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="tiny run (1 s, 2 connections) so the bench cannot rot")
     parser.add_argument("--database-url", default="", help="run on this database instead of a throwaway PostgreSQL")
     parser.add_argument("--static-root", default=str(ROOT / "staticfiles"), help="where collectstatic writes")
+    parser.add_argument("--who", choices=["both", "signed-in", "signed-out"], default="both",
+                        help="--walk: only the signed-in or only the signed-out pages")
+    parser.add_argument("--db-name", default=LOAD_DB, help="the throwaway PostgreSQL database's name")
     args = parser.parse_args()
     args.requests = 0  # answers per connection before wrk stops sending (0: for the whole --seconds)
     if args.smoke:
@@ -238,7 +245,7 @@ def main() -> None:
     queue = not args.no_queue and not args.walk
     own_db = not args.database_url
 
-    env = dict(os.environ, DATABASE_URL=args.database_url or f"postgres://postgres@127.0.0.1:5432/{LOAD_DB}",
+    env = dict(os.environ, DATABASE_URL=args.database_url or f"postgres://postgres@127.0.0.1:5432/{args.db_name}",
                DJANGO_DEBUG="0", DJANGO_SECRET_KEY="load-test-" + "k" * 50, DJANGO_ALLOWED_HOSTS="127.0.0.1",
                DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_SESSION_COOKIE_SECURE="0", DJANGO_CSRF_COOKIE_SECURE="0",
                DJANGO_LOG_LEVEL="WARNING", DJANGO_STATIC_ROOT=args.static_root)
@@ -248,8 +255,8 @@ def main() -> None:
     else:
         env.pop("REDIS_URL", None)
     if own_db:
-        psql(f"DROP DATABASE IF EXISTS {LOAD_DB}")
-        psql(f"CREATE DATABASE {LOAD_DB}")
+        psql(f"DROP DATABASE IF EXISTS {args.db_name}")
+        psql(f"CREATE DATABASE {args.db_name}")
     processes: list[subprocess.Popen] = []
     try:
         manage(env, "migrate", "--noinput")
@@ -345,7 +352,7 @@ def main() -> None:
         for process in processes:
             process.wait(timeout=30)
         if own_db:
-            psql(f"DROP DATABASE IF EXISTS {LOAD_DB}")
+            psql(f"DROP DATABASE IF EXISTS {args.db_name}")
         if queue:
             subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], capture_output=True)
 

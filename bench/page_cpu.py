@@ -1,15 +1,17 @@
 """In-process cost of a request to each uncached page, run by hand: median and p95 ms over N requests.
 
-    .venv/bin/python bench/page_cpu.py [--requests 200] [--profile /about/ [--as visitor|person|dietitian]] [--smoke]
+    .venv/bin/python bench/page_cpu.py [--requests 200] [--only PATH ...] [--smoke]
+    .venv/bin/python bench/page_cpu.py --profile /about/ [--as visitor|person|dietitian] [--sort cumulative|tottime]
 
 Production settings (DJANGO_DEBUG=0, the manifest static storage after a collectstatic into a temporary
 directory) on a throwaway SQLite database (migrated, fixtures loaded); requests go through django.test.Client,
 so no server or network is timed: only Django's own work for each request (middleware, view, templates, queries).
 CPU time (process time) is printed beside wall time, since other work may share the machine: on a busy machine read
 the CPU column. A client without cookies (a first visit) for signed-out pages; one signed-in client (a person with
-a saved plan and journal entries) for the signed-in ones; one dietitian for the workspace. --profile PATH prints
-cProfile's top functions (by CPU time, cumulative) for that page instead. --smoke is a tiny run (3 requests a page)
-that only checks the bench works (tests/test_benches.py).
+a saved plan, a saved profile and three weeks of journal: nights, lab results, an iron course) for the signed-in
+ones; one dietitian for the workspace. --only times just the pages whose path is given (any number of times).
+--profile PATH prints cProfile's top functions (by CPU time, cumulative unless --sort says otherwise) for that page
+instead. --smoke is a tiny run (3 requests a page) that only checks the bench works (tests/test_benches.py).
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ from django.test import Client  # noqa: E402
 # URL names (reversed once Django is set up), so that a renamed path shows as an error rather than a silent 404.
 SIGNED_OUT = ["home", "food_list", "content:article_list", "pages:about", "pages:privacy", "pages:disclaimer",
               "accounts:login", "accounts:signup", "accounts:password_reset", "planner:form"]
-SIGNED_IN = ["home", "content:article_list", "pages:about", "planner:saved", "journal:home", "journal:nights",
+SIGNED_IN = ["home", "content:article_list", "pages:about", "planner:form", "planner:saved", "journal:home",
+             "journal:nights",
              "journal:labs", "journal:trends", "journal:summary", "accounts:account"]
 DIETITIAN = ["workspace:home", "workspace:food_list", "workspace:meal_list", "workspace:review",
              "workspace:import_list", "practice:client_list"]
@@ -83,9 +86,14 @@ def first_visit():
 
 
 def people():
-    """A person with a saved plan and a few journal entries, and a dietitian, each with a signed-in client."""
-    from django.contrib.auth.models import Group, User
+    """A person with a saved plan, a saved profile and three weeks of journal (a night each day, lab results, an
+    iron course), and a dietitian, each with a signed-in client."""
+    import datetime as dt
 
+    from django.contrib.auth.models import Group, User
+    from django.utils import timezone
+
+    from journal.models import IronCourse, LabResult, Night
     from planner import plan_store, services
     from planner.profiles import parse_profile
 
@@ -93,11 +101,18 @@ def people():
     profile = {"age": 40, "sex": "female", "weight_kg": 70, "height_cm": 168, "activity": "low", "diet": "omnivore",
                "life_stage": "none", "days": 3}
     plan_store.save_new(person, "My week", profile, services.generate_plan(parse_profile(profile)))
+    plan_store.save_profile(person, "Me", parse_profile(profile).to_dict())
     signed_in = Client()
     signed_in.force_login(person)
-    from journal.models import Night
-
-    Night.objects.create(owner=person, date="2026-11-20", severity=4, hours_slept=6.5)
+    today = timezone.localdate()
+    Night.objects.bulk_create(
+        Night(owner=person, date=today - dt.timedelta(days=n), severity=n % 11, hours_slept=6 + n % 3 / 2,
+              caffeine=n % 4 == 0)
+        for n in range(1, 22))
+    for lab, value, unit, days in (("ferritin", 48, "ng/mL", 100), ("ferritin", 62, "ng/mL", 30),
+                                   ("transferrin_saturation", 22, "%", 30), ("vitamin_d_25oh", 22, "ng/mL", 30)):
+        LabResult.objects.create(owner=person, lab=lab, value=value, unit=unit, date=today - dt.timedelta(days=days))
+    IronCourse.objects.create(owner=person, kind="oral", started=today - dt.timedelta(days=40))
     dietitian = User.objects.create_user("pagecpu-dietitian", "dietitian@example.org", "page-cpu-password-long")
     dietitian.groups.add(Group.objects.get(name="Dietitian"))
     workspace = Client()
@@ -111,6 +126,8 @@ def main() -> None:
     parser.add_argument("--profile", help="profile this page instead of timing every page")
     parser.add_argument("--as", dest="who", choices=["visitor", "person", "dietitian"], default="visitor",
                         help="who requests the --profile page")
+    parser.add_argument("--sort", default="cumulative", help="--profile: pstats' sort key (tottime, ncalls...)")
+    parser.add_argument("--only", action="append", default=[], metavar="PATH", help="time only these pages")
     parser.add_argument("--smoke", action="store_true", help="3 requests a page: only checks the bench works")
     args = parser.parse_args()
     if args.smoke:
@@ -131,7 +148,7 @@ def main() -> None:
         for _ in range(args.requests):
             client_for().get(args.profile)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
         return
     extra = article_path()
     from django.urls import reverse
@@ -139,6 +156,8 @@ def main() -> None:
     pages = [("signed out", reverse(name)) for name in SIGNED_OUT] + ([("signed out", extra)] if extra else [])
     pages += [("signed in", reverse(name)) for name in SIGNED_IN]
     pages += [("dietitian", reverse(name)) for name in DIETITIAN]
+    if args.only:
+        pages = [(who, path) for who, path in pages if path in args.only]
     print(f"{args.requests} requests each through django.test.Client, DEBUG off, SQLite, {os.cpu_count()} cores, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'visitor':<11} {'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'non-200':>8}")

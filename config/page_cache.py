@@ -31,6 +31,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.crypto import salted_hmac
+from django.utils.safestring import SafeString, mark_safe
 
 PAGES = "pages"  # the cache alias for pages and fragments (config/settings.py)
 TIMEOUT = 24 * 3600  # seconds; values under an old stamp or release are unreachable anyway
@@ -83,26 +84,72 @@ _local: OrderedDict[str, object] = OrderedDict()
 _local_lock = threading.Lock()
 
 
-def cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
-    """The value cached under `name` and `parts` (which must include `data_stamp()` when the value
-    depends on food data), or `build()` stored there. `build` may raise (e.g. Http404): nothing is stored."""
+def cache_key(name: str, parts: tuple) -> str:
+    """The key of the value cached under `name` and `parts` in this release."""
     raw = repr((release(), parts)).encode()
-    key = f"{name}:{hashlib.md5(raw, usedforsecurity=False).hexdigest()}"
+    return f"{name}:{hashlib.md5(raw, usedforsecurity=False).hexdigest()}"
+
+
+def _get(key: str):
+    """The value under `key`: from this process if it holds it, else from the shared cache (then held here)."""
     with _local_lock:
         value = _local.get(key)
         if value is not None:
             _local.move_to_end(key)
-            return value  # type: ignore[return-value]
-    cache = page_cache()
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, TIMEOUT)
+            return value
+    value = page_cache().get(key)
+    if value is not None:
+        _hold(key, value)
+    return value
+
+
+def _hold(key: str, value) -> None:
     with _local_lock:
         _local[key] = value
         while len(_local) > LOCAL_ENTRIES:
             _local.popitem(last=False)
+
+
+def cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
+    """The value cached under `name` and `parts` (which must include `data_stamp()` when the value
+    depends on food data), or `build()` stored there. `build` may raise (e.g. Http404): nothing is stored."""
+    key = cache_key(name, parts)
+    value = _get(key)
+    if value is None:
+        value = build()
+        page_cache().set(key, value, TIMEOUT)
+        _hold(key, value)
     return value
+
+
+# One person's fragments are kept for an hour: long enough for a visit, and a person's data does not linger in the
+# cache for a day after they change or delete it (older fragments are unreachable at once: their stamp is gone).
+PERSONAL_TIMEOUT = 3600
+
+
+def personal(request, name: str, stamp: Callable[[], object], build: Callable[[str], str]) -> SafeString:
+    """A fragment of the signed-in person's own page: from the page cache while their data is as it was, else
+    `build(token)` rendered and kept.
+
+    The key is the person's id, `name`, `stamp()` and the release: so no one is ever served a fragment rendered for
+    someone else, and `stamp()` (read before the data, in one query) must change whenever anything the fragment
+    shows changes (and name the day, when it shows dates counted from today), so that an edit shows on the next
+    request. `build` gets what stands for the CSRF token (`token_slot()`, a secret no one can type into their own
+    data) and renders the fragment with it; each response gets the person's own token in its place. A fragment is
+    kept only when the stamp read again after rendering is the same, so a change made while it rendered is never
+    kept under the older stamp."""
+    if not request.user.is_authenticated:  # nobody's own page: rendered, never kept
+        return mark_safe(build(get_token(request)))  # noqa: S308
+    slot = token_slot()
+    before = stamp()
+    key = cache_key(f"person-{name}", (request.user.pk, before, slot))
+    html = _get(key)
+    if html is None:
+        html = build(slot)
+        if stamp() == before:
+            page_cache().set(key, html, PERSONAL_TIMEOUT)
+            _hold(key, html)
+    return mark_safe(html.replace(slot, get_token(request)))  # noqa: S308 (rendered by a template, escaped there)
 
 
 def forget_local() -> None:

@@ -3,9 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+
+from django.db import connection
+
+from planner.models import Plan, Profile
 
 from .access import Journal
 from .models import IronCourse, LabResult, MealMark, Night
+
+# Everything of a person's that the journal's home page shows (profiles: the latest one's age sets the lab bands).
+STAMPED = (Night, LabResult, IronCourse, MealMark, Plan, Profile)
+
+
+@functools.cache
+def _stamp_sql() -> str:
+    return " UNION ALL ".join(
+        f"SELECT {n}, COUNT(*), MAX(updated_at) FROM {connection.ops.quote_name(model._meta.db_table)} "
+        "WHERE owner_id = %s"
+        for n, model in enumerate(STAMPED)
+    )
+
+
+def stamp(journal: Journal) -> tuple:
+    """A stamp that changes whenever anything the journal's home page shows of this person changes: for each of
+    `STAMPED`, how many rows they have and when the latest was saved. Every write (the journal's forms and services,
+    the planner, the API, `demo_journal`) saves through the ORM, which sets `updated_at` to the time of the write, so
+    any add or edit moves the latest past every earlier one, and a delete lowers the count. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql(), [journal.person.pk] * len(STAMPED))
+        return tuple(sorted(map(tuple, cursor.fetchall())))
 
 
 def latest_labs(journal: Journal) -> dict[str, LabResult]:

@@ -49,19 +49,33 @@ def _empty_night_fields(yesterday: dt.date) -> str:
 @login_required
 def home(request):
     journal = _journal(request)
+    today = timezone.localdate()
+    body = page_cache.personal(
+        request,
+        "journal-home",
+        lambda: (selectors.stamp(journal), today),
+        lambda token: _home_body(request, journal, today, token),
+    )
+    return render(request, "journal/home.html", {"body": body})
+
+
+def _home_body(request, journal, today: dt.date, token: str) -> str:
+    """The home page's body for this journal (all of it but the site's header and footer), with `token` for the
+    CSRF token: kept in the page cache under the journal's stamp and the day (`page_cache.personal`)."""
     context = {
-        "night_fields": _empty_night_fields(timezone.localdate() - dt.timedelta(days=1)),
+        "night_fields": _empty_night_fields(today - dt.timedelta(days=1)),
         "nights": selectors.nights(journal)[:RECENT_NIGHTS],
         "labs": lab_rows(selectors.latest_labs(journal).values(), journal.person),
-        "retest": reminders.retest_due(journal),
+        "retest": reminders.retest_due(journal, today),
         "plans": journal.plans().only("pk", "name", "document", "updated_at"),
         "iron_courses": selectors.iron_courses(journal)[:3],
         "iron_form": IronCourseForm(),
         "has_demo": selectors.has_demo_entries(journal),
         "draw_advice": DRAW_ADVICE,
-        "today": timezone.localdate(),
+        "today": today,
+        "csrf_token": token,
     }
-    return render(request, "journal/home.html", context)
+    return render_to_string("journal/home.html#body", context, request)
 
 
 # ---- Nights ----

@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
@@ -38,10 +40,22 @@ def _form_context(request, form, prefill_notes=()):
 
 
 def _prefilled_form(request, initial=None):
-    """The form with what other parts of the site know (the journal's latest labs), then `initial` on top."""
+    """The empty form with what other parts of the site know (the journal's latest labs), then `initial` on top.
+
+    Its fields are rendered once for each set of values and kept in the page cache (`page_cache.cached`): keyed by
+    every value and note they show, so a change to any shows at once, and by the person whose values they are, so
+    nobody is served fields rendered for someone else (the fields with no values are the same for everyone, and
+    shared). They hold no CSRF token: it sits outside them, in the form."""
     prefill = form_prefill.prefill_for(request.user)
-    form = PlanForm(initial={**prefill.initial, **(initial or {})})
-    return _form_context(request, form, prefill.notes)
+    values = {**prefill.initial, **(initial or {})}
+
+    def build() -> str:
+        form = PlanForm(initial=values)
+        return render_to_string("planner/plan_form.html#plan-fields", {"form": form, "prefill_notes": prefill.notes})
+
+    whose = request.user.pk if values or prefill.notes else None
+    fields = page_cache.cached("plan-fields", (whose, sorted(values.items()), prefill.notes), build)
+    return {"form": None, "plan_fields": mark_safe(fields), "profiles": Profile.objects.owned_by(request.user)}  # noqa: S308
 
 
 @solves(lambda: ("plan", *_in_request("plan")))

@@ -54,3 +54,36 @@ def test_food_page_runs_a_fixed_number_of_queries(client):
     cached = [queries_for(client, url) for url in urls]
     assert len(set(rendered)) == 1 and rendered[0] <= 20, rendered
     assert all(n <= 3 for n in cached) and len(set(cached)) == 1, cached
+
+
+def test_the_journal_home_page_runs_a_fixed_number_of_queries_and_few_once_cached(client, django_user_model):
+    """Rendered: the same count for a journal of one night as for one of weeks (nights, labs, plans, an iron course);
+    asked again with nothing changed: the session, the user, the Dietitian group (the header) and the journal's
+    stamp, the body from the page cache."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from journal.models import IronCourse, LabResult, Night
+
+    today = timezone.localdate()
+    client.force_login(django_user_model.objects.create_user("warm", password="a-long-Passw0rd!"))
+    queries_for(client, reverse("journal:home"))  # warm per-process caches and what every journal shares
+    counts = {}
+    for size in (1, 20):
+        person = django_user_model.objects.create_user(f"journal{size}", password="a-long-Passw0rd!")
+        for n in range(1, size + 1):
+            Night.objects.create(owner=person, date=today - dt.timedelta(days=n), severity=n % 11)
+        for lab in ("ferritin", "transferrin_saturation", "folate")[: 1 + size // 10]:
+            LabResult.objects.create(owner=person, lab=lab, value=30, unit="ng/mL" if lab != "transferrin_saturation"
+                                     else "%", date=today - dt.timedelta(days=20))
+        for days in range(1, 1 + size // 10 + 1):
+            Plan.objects.create(owner=person, name=f"{days} days", profile_data=PROFILE | {"days": days},
+                                document=plan_document(days), seed=3)
+        if size > 1:
+            IronCourse.objects.create(owner=person, kind="oral", started=today - dt.timedelta(days=30))
+        client.force_login(person)
+        url = reverse("journal:home")
+        counts[size] = (queries_for(client, url), queries_for(client, url))
+    assert counts[1][0] == counts[20][0], counts
+    assert counts[1][1] == counts[20][1] <= 4, counts
