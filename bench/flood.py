@@ -209,6 +209,7 @@ def run_phase(port: int, paths: list[str], args, flood: bool) -> dict:
     measured_from = server_cpu(args)  # the server's CPU in the measured part only: after the ramp's solves
     for thread in visitors:
         thread.join(timeout=ramp + args.seconds + 60)
+    time.sleep(max(0.0, until - time.monotonic()))  # with no visitors (--visitors 0: the flood alone), the full time
     server_cpu_used = server_cpu(args) - measured_from
     answers, flood_cpu = [], 0.0
     if flooder is not None:
