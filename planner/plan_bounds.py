@@ -18,11 +18,14 @@ they cover at most six of seven days, while the LP spreads a fraction of each ov
    optima is a bound on the branch. This is what sees that a free day's integer portions cannot reach what the
    LP's fractions of many fortified foods reach.
 
-The bound is the largest over the disjunctions tried (and, with `depth` 2, over pairs of them taken together: a plan
-is in one branch of each), and never below the LP bound. Nothing here is estimated: the sets S and the goals only
-steer which valid disjunctions are tried; the proof holds whatever they are. The model is `plan_milp.build_block`
-over every day, exactly the one `relaxation_bound`, `proven_bound` and `plan_objective` use (no variety-spread
-term, the energy band hard), with this problem's seeded noise.
+`lagrangian_bound` is stronger and slower (see its docstring): the rows joining days go into the objective with
+multipliers, each day is a MILP of its own, so no meal can be spread as fractions over the week at all.
+
+The disjunctive bound is the largest over the disjunctions tried (and, with `depth` 2, over pairs of them taken
+together: a plan is in one branch of each), and never below the LP bound. Nothing here is estimated: the sets S and
+the goals only steer which valid disjunctions are tried; the proof holds whatever they are. The model is
+`plan_milp.build_block` over every day, exactly the one `relaxation_bound`, `proven_bound` and `plan_objective` use
+(no variety-spread term, the energy band hard), with this problem's seeded noise.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from .plan_milp import Week, build_block, fixed_locks
 from .plan_types import PlanProblem
@@ -45,6 +48,10 @@ MAX_SET = 6  # meals in a set S at most
 REFINE = 2  # disjunctions whose branches also get the split bound (the best by their LP branches)
 SPLIT_NODES = 200  # branch-and-bound nodes for a split's MILP over the free days
 USED = 1e-6  # an LP value above this counts as used
+LAGRANGE_ITERATIONS = 20  # column-generation rounds (each: one MILP a day, then the master LP)
+LAGRANGE_NODES = 500  # branch-and-bound nodes for each day's MILP (its dual bound is used, so a limit stays valid)
+LAGRANGE_GAP = 1e-3  # stop when the master LP is this close (relative, least denominator 1) to the best bound
+MASTER_PENALTY = 50.0  # per unit a master column set breaks a joining row by (keeps the master feasible)
 NEGLIGIBLE = 0.01  # a branch within this (relative, least denominator 1) of the LP bound: its disjunction is dropped
 SPLIT_DAYS = 2  # the split bound for branches with at most this many free days (a MILP over more is slow)
 INFEASIBLE, OPTIMAL = 2, 0  # scipy.optimize.milp statuses
@@ -298,5 +305,130 @@ def disjunctive_bound(
         both = _least(model, pairs, True, report.bound, time_limit)
         if both is not None and both > report.bound:
             report.bound, report.how = both, f"split branches: {a.code} and {b.code} meals together"
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass
+class LagrangeReport:
+    bound: float | None  # the best Lagrangian bound found: a lower bound on every plan's objective
+    master: float | None  # the last restricted master LP's value (the day-wise Dantzig-Wolfe bound is at most this)
+    iterations: int
+    seconds: float
+
+
+def lagrangian_bound(
+    problem: PlanProblem,
+    iterations: int = LAGRANGE_ITERATIONS,
+    nodes: int = LAGRANGE_NODES,
+    time_limit: float = 60.0,
+) -> LagrangeReport:
+    """A Lagrangian lower bound with one subproblem a day: every row that joins two days (never the same meal on
+    consecutive days, at most `max_per_week` a week, a leftover's lunch) is moved into the objective with a
+    multiplier y_r of the right sign, and each day is then solved as a MILP of its own.
+
+    Why it is a bound: for any plan x and any y with y_r >= 0 on a row a_r x <= hi_r and y_r <= 0 on a row
+    a_r x >= lo_r, each term y_r (a_r x - b_r) is <= 0, so c x >= c x + sum_r y_r (a_r x - b_r), which splits into a
+    sum over days; each day's part is at least that day's MILP minimum (its HiGHS dual bound is used), whatever the
+    other days hold. So L(y) = sum_d min_d (c + A_L' y) x_d - sum_r y_r b_r is below every plan's objective, for any y.
+    The multipliers come from a Dantzig-Wolfe master LP over the day plans found so far (column generation); they
+    only steer: the bound is L(y) computed afresh, the largest over the iterations. Unlike the LP, each day's plan
+    is whole here, so a scarce meal cannot be spread as fractions over every day (the vegan's vitamin D), and two
+    needs competing for one meal (a vitamin D snack that is also a B12 source) are seen together.
+    """
+    started = time.perf_counter()
+    p = problem
+    week = Week(p)
+    block = build_block(week, list(range(p.days)), fixed_locks(week), hard_energy=True, variety=False)
+    model = _Model(block.model, block.day)
+    A = model.A.tocsr()
+    coo = A.tocoo()
+    row_days = [set() for _ in range(A.shape[0])]
+    for r, c in zip(coo.row.tolist(), coo.col.tolist(), strict=True):
+        row_days[r].add(int(model.day[c]))
+    joins = np.array([len(s) > 1 for s in row_days], dtype=bool)
+    L_rows = np.flatnonzero(joins)
+    AL = A[L_rows]
+    lo, hi = model.lo[L_rows], model.hi[L_rows]
+    days = [d for d in range(p.days) if (model.day == d).any()]
+    day_cols = {d: np.flatnonzero(model.day == d) for d in days}
+    day_rows = {d: np.array([r for r in np.flatnonzero(~joins) if row_days[r] == {d}], dtype=int) for d in days}
+    report = LagrangeReport(None, None, 0, 0.0)
+
+    def price(d: int, y: np.ndarray):
+        """(a lower bound on day d's minimum of (c + A_L' y) x, a best day plan found or None)."""
+        cols, rows = day_cols[d], day_rows[d]
+        options = {"mip_rel_gap": 0.0, "mip_abs_gap": 0.0, "time_limit": time_limit, "node_limit": nodes}
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
+            res = milp(
+                model.c[cols] + AL[:, cols].T @ y,
+                integrality=model.integrality[cols],
+                bounds=Bounds(np.zeros(len(cols)), model.ub[cols]),
+                constraints=LinearConstraint(A[rows][:, cols], model.lo[rows], model.hi[rows]) if len(rows) else (),
+                options=options,
+            )
+        if res.status == INFEASIBLE:
+            return np.inf, None
+        dual = getattr(res, "mip_dual_bound", None)
+        low = dual if dual is not None and np.isfinite(dual) else None
+        if res.status == OPTIMAL and res.x is not None:
+            low = float(res.fun) if low is None else min(float(low), float(res.fun))
+        return low, res.x
+
+    columns: list[tuple[int, np.ndarray]] = []  # (day, full-length x of that day's plan)
+    y = np.zeros(len(L_rows))
+    finite_hi, finite_lo = np.isfinite(hi), np.isfinite(lo)
+    for it in range(iterations):
+        report.iterations = it + 1
+        lows = []
+        for d in days:
+            low, x = price(d, y)
+            lows.append(low)
+            if x is not None:
+                full = np.zeros(len(model.c))
+                full[day_cols[d]] = x
+                columns.append((d, full))
+        if all(low is not None for low in lows):
+            rhs = np.where(y > 0, np.where(finite_hi, hi, np.inf), np.where(y < 0, np.where(finite_lo, lo, -np.inf), 0))
+            value = float(sum(lows) - np.sum(np.where(y != 0, y * rhs, 0.0)))
+            if np.isfinite(value) or value == np.inf:
+                report.bound = value if report.bound is None else max(report.bound, value)
+        if report.bound == np.inf or not all(any(d == cd for cd, _ in columns) for d in days):
+            break  # a day with no plan at all: no plan for the week
+        # the restricted master: convex weights of each day's plans; each joining row may be broken at a high price
+        # (so the master is always feasible); its duals are the next multipliers
+        cost = np.array([model.c @ v for _, v in columns])
+        link = np.array([AL @ v for _, v in columns]).T
+        nL = len(L_rows)
+        eye = np.eye(nL)
+        a_ub = np.vstack(
+            [
+                np.hstack([link[finite_hi], -eye[finite_hi], np.zeros((int(finite_hi.sum()), nL))]),
+                np.hstack([-link[finite_lo], np.zeros((int(finite_lo.sum()), nL)), -eye[finite_lo]]),
+            ]
+        )
+        b_ub = np.concatenate([hi[finite_hi], -lo[finite_lo]])
+        a_eq = np.hstack(
+            [np.array([[float(cd == d) for cd, _ in columns] for d in days]), np.zeros((len(days), 2 * nL))]
+        )
+        res = linprog(
+            np.concatenate([cost, np.full(2 * nL, MASTER_PENALTY)]),
+            A_ub=a_ub if len(b_ub) else None,
+            b_ub=b_ub if len(b_ub) else None,
+            A_eq=a_eq,
+            b_eq=np.ones(len(days)),
+            bounds=(0, None),
+            method="highs",
+        )
+        if res.status != OPTIMAL:
+            break
+        report.master = float(res.fun)
+        marg = -res.ineqlin.marginals if len(b_ub) else np.zeros(0)
+        y = np.zeros(nL)
+        y[np.flatnonzero(finite_hi)] += marg[: int(finite_hi.sum())]
+        y[np.flatnonzero(finite_lo)] -= marg[int(finite_hi.sum()) :]
+        if report.bound is not None and report.master - report.bound <= LAGRANGE_GAP * max(abs(report.master), 1.0):
+            break
     report.seconds = time.perf_counter() - started
     return report

@@ -1,4 +1,4 @@
-"""The disjunctive bound (planner.plan_bounds) on tiny plans that HiGHS solves to proven optimality.
+"""The disjunctive and Lagrangian bounds (planner.plan_bounds) on tiny plans that HiGHS solves to proven optimality.
 
 A lower bound must never exceed the best plan's objective, and where a frequency row binds (a nutrient from one meal
 that may not be eaten on consecutive days) it must be far above the LP bound, which spreads fractions of that meal.
@@ -11,7 +11,7 @@ import random
 import pytest
 
 from planner.optimizer import relaxation_bound
-from planner.plan_bounds import disjunctive_bound
+from planner.plan_bounds import disjunctive_bound, lagrangian_bound
 from planner.plan_milp import Week, build_block, fixed_locks
 from planner.plan_types import Goal, MealOption, PlanProblem
 
@@ -56,6 +56,8 @@ def test_the_bound_sees_the_day_without_the_only_vitamin_d_meal():
     assert report.bound <= best + 1e-6
     assert report.bound > best - 0.1, (report.bound, best, report.tried)
     assert any(t.code == "vitamin_d_ug" and t.free_days == 1 for t in report.tried)
+    lagrange = lagrangian_bound(problem)
+    assert best - 0.1 < lagrange.bound <= best + 1e-6, (lagrange, best)
 
 
 def random_problem(seed: int) -> PlanProblem:
@@ -94,3 +96,4 @@ def test_the_bound_never_exceeds_the_proven_optimum(seed):
     best = optimum(problem)
     report = disjunctive_bound(problem, depth=2)
     assert report.lp <= report.bound <= best + 1e-6, (report.lp, report.bound, best, report.how, report.tried)
+    assert lagrangian_bound(problem, iterations=8).bound <= best + 1e-6
