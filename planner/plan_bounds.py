@@ -350,7 +350,7 @@ def lagrangian_bound(
     L_rows = np.flatnonzero(joins)
     AL = A[L_rows]
     lo, hi = model.lo[L_rows], model.hi[L_rows]
-    days = [d for d in range(p.days) if (model.day == d).any()]
+    days = sorted({int(d) for d in model.day})  # -1: slack variables of rows without options (a day of kept meals)
     day_cols = {d: np.flatnonzero(model.day == d) for d in days}
     day_rows = {d: np.array([r for r in np.flatnonzero(~joins) if row_days[r] == {d}], dtype=int) for d in days}
     report = LagrangeReport(None, None, 0, 0.0)

@@ -7,6 +7,7 @@ that may not be eaten on consecutive days) it must be far above the LP bound, wh
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -97,3 +98,13 @@ def test_the_bound_never_exceeds_the_proven_optimum(seed):
     report = disjunctive_bound(problem, depth=2)
     assert report.lp <= report.bound <= best + 1e-6, (report.lp, report.bound, best, report.how, report.tried)
     assert lagrangian_bound(problem, iterations=8).bound <= best + 1e-6
+
+
+def test_kept_meals_count_a_kept_day_short_of_vitamin_d_included():
+    """Day 1 is kept whole without the vitamin D meal (a shortfall no choice can change) and day 2's breakfast is
+    kept: both bounds still reach the optimum, the kept day's shortfall included."""
+    problem = replace(one_source_problem(), locked={(0, 0): (1, 1.0), (0, 1): (5, 1.0), (1, 0): (2, 1.0)})
+    best = optimum(problem)
+    assert best > 19.0
+    for bound in (disjunctive_bound(problem).bound, lagrangian_bound(problem).bound):
+        assert best - 0.1 < bound <= best + 1e-6, (bound, best)
