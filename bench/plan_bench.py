@@ -26,7 +26,8 @@ The bench therefore also prints the gaps to stronger lower bounds on the best pl
   plenty): the rows joining days (variety across days) go into the objective with multipliers from a column-generation
   master, and each day is solved as a MILP of its own, so no meal is spread as fractions over the week. The strongest
   by far for the vegans (for the vegan teen it proves that no plan is even 1% better than ours), and the expensive
-  part: ~50 s of CPU for a vegan profile, one MILP a day a round. Also computed for each plan's own problem.
+  part: one MILP a day a round, 10-170 s of CPU for a vegan profile and ~200 s for a vegetarian one (more meals a
+  day). Also computed for each plan's own problem.
 
 Each row shows the worst gaps over its seeds and its first seed's week objective and bounds (LP, disjunctive,
 Lagrangian); the summary gives the median and worst of each gap, and of the gap to the best bound (the largest of
@@ -162,7 +163,7 @@ def main() -> None:
         help="the disjunctive bound: 1 one disjunction at a time, 2 also the best two together (slow), 0 skip it",
     )
     parser.add_argument(
-        "--lagrangian", type=int, default=0, help="rounds of the Lagrangian bound (0: skip it; ~50 s a vegan profile)"
+        "--lagrangian", type=int, default=0, help="rounds of the Lagrangian bound (0: skip it; minutes of CPU each)"
     )
     parser.add_argument("--profile", action="append", default=[], help="only profiles whose name contains this")
     args = parser.parse_args()
