@@ -1,7 +1,7 @@
 """Benchmark of the meal-level optimiser over the real pipeline (run by hand; prints figures).
 
-    nice .venv/bin/python bench/plan_bench.py [--seeds 3] [--profiles N] [--time-limit S] [--no-leftovers]
-                                              [--bound-nodes 1]
+    nice .venv/bin/python bench/plan_bench.py [--seeds 3] [--profiles N] [--profile NAME ...] [--time-limit S]
+                                              [--no-leftovers] [--bound-nodes 1] [--bound-depth 1] [--lagrangian 0]
 
 Loads every fixture into a throwaway in-memory SQLite database, builds each profile's `PlanProblem` with
 `planner.services.build_problem` (curated meals, personal targets) and times `solve_plan` on it.
@@ -12,10 +12,28 @@ sessions of each plan solved again with leftovers (and that plan's met share).
 
 The LP bound is weak where a nutrient comes from few meals (a vegan's vitamin D: the LP spreads a fraction of each
 mushroom meal over every day, while a plan can use each at most twice a week), so no plan can come near it there.
-The bench therefore also prints the gap to a proven bound: the larger of the LP bound and the whole-week MILP's
-dual bound after --bound-nodes nodes, less the most seeded noise a plan can carry (0 skips it; ~10 s of CPU per
-profile). Both are lower bounds on the best plan's objective; a gap to either is an upper estimate of what the
-solve leaves on the table.
+The bench therefore also prints the gaps to stronger lower bounds on the best plan's objective:
+
+- the proven bound: the larger of the LP bound and the whole-week MILP's dual bound after --bound-nodes nodes,
+  less the most seeded noise a plan can carry (0 skips it; ~10 s of CPU per profile);
+- the disjunctive bound (`planner.plan_bounds.disjunctive_bound`, --bound-depth 1, the default): the meals a goal
+  leans on can reach at most so many days under the variety rows, so every plan leaves some day without them, and
+  the least over those days of a bound with the meals held off that day is a bound on every plan. 1.5-5 s of CPU
+  a profile (up to ~20 s for a vegan one); --bound-depth 2 also takes the two best such disjunctions together (tens
+  of seconds more for the vegans); 0 skips it. It is computed for each plan's own
+  problem (its seed's tie-breaking noise included);
+- the Lagrangian bound (`planner.plan_bounds.lagrangian_bound`, off by default, --lagrangian N for N rounds; 20 is
+  plenty): the rows joining days (variety across days) go into the objective with multipliers from a column-generation
+  master, and each day is solved as a MILP of its own, so no meal is spread as fractions over the week. The strongest
+  by far for the vegans (for the vegan teen it proves that no plan is even 1% better than ours), and the expensive
+  part: one MILP a day a round, 10-170 s of CPU for a vegan profile and ~200 s for a vegetarian one (more meals a
+  day). Also computed for each plan's own problem.
+
+Each row shows the worst gaps over its seeds and its first seed's week objective and bounds (LP, disjunctive,
+Lagrangian); the summary gives the median and worst of each gap, and of the gap to the best bound (the largest of
+them). Every bound is a lower bound on the best plan's objective, so a gap to any of them is an upper estimate of
+what the solve leaves on the table; where a bound is weak (the LP bound for the vegans) that estimate is far too
+high, and no plan at all could close the gap it shows.
 """
 
 from __future__ import annotations
@@ -48,6 +66,7 @@ from planner.optimizer import (  # noqa: E402
     relaxation_bound,
     solve_plan,
 )
+from planner.plan_bounds import disjunctive_bound, lagrangian_bound  # noqa: E402
 from planner.profiles import PlanProfile  # noqa: E402
 from planner.services import build_problem  # noqa: E402
 
@@ -108,14 +127,21 @@ def evaluate(problem, solution) -> dict:
     return {"met": met, "checked": checked, "breaches": breaches, "energy_ok": energy_ok, "days": problem.days}
 
 
-def week_gap(problem, solution, bound=None) -> float | None:
-    """The week's objective against a whole-week bound, by default the LP-relaxation bound (relative; 1.0 the least
-    denominator, as for the optimiser's own gaps)."""
-    bound = relaxation_bound(problem) if bound is None else bound
-    objective = plan_objective(problem, solution)
+def gap(objective: float | None, bound: float | None) -> float | None:
+    """The week's objective against a whole-week lower bound (relative; 1.0 the least denominator, as for the
+    optimiser's own gaps)."""
     if bound is None or objective is None:
         return None
     return max(0.0, objective - bound) / max(abs(objective), 1.0)
+
+
+def week_gap(problem, solution, bound=None) -> float | None:
+    """`gap` of a plan against a bound, by default the whole-week LP-relaxation bound."""
+    return gap(plan_objective(problem, solution), relaxation_bound(problem) if bound is None else bound)
+
+
+def fmt(value: float | None, width: int = 8, digits: int = 4) -> str:
+    return f"{float('nan') if value is None else value:{width}.{digits}f}"
 
 
 def main() -> None:
@@ -129,6 +155,17 @@ def main() -> None:
     parser.add_argument(
         "--bound-nodes", type=int, default=1, help="nodes of the whole-week MILP for the proven bound (0: skip it)"
     )
+    parser.add_argument(
+        "--bound-depth",
+        type=int,
+        default=1,
+        choices=(0, 1, 2),
+        help="the disjunctive bound: 1 one disjunction at a time, 2 also the best two together (slow), 0 skip it",
+    )
+    parser.add_argument(
+        "--lagrangian", type=int, default=0, help="rounds of the Lagrangian bound (0: skip it; minutes of CPU each)"
+    )
+    parser.add_argument("--profile", action="append", default=[], help="only profiles whose name contains this")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -136,17 +173,22 @@ def main() -> None:
     call_command("load_reference_data", verbosity=0)
 
     seconds, cpu_seconds, gaps, week_gaps, proven_gaps, statuses = [], [], [], [], [], {}
+    disj_gaps, best_gaps, bound_seconds, lagrange_gaps, lagrange_seconds = [], [], [], [], []
     sessions, leftover_sessions, leftover_seconds = [], [], []
     load_before = os.getloadavg()
     sums = {"met": 0, "checked": 0, "breaches": 0, "energy_ok": 0, "days": 0}
     leftover_sums = dict.fromkeys(sums, 0)
     print(
         f"{'profile':40} {'meals':>5} {'median s':>8} {'max s':>6} {'met %':>6} {'UL':>3} {'energy %':>8} "
-        f"{'week gap':>8} {'proven':>8} {'cooks':>5} {'w/ left':>7} {'met % w/':>8}"
+        f"{'week gap':>8} {'proven':>8} {'disj gap':>8} {'lagr gap':>8} {'objective':>9} {'LP bound':>8} "
+        f"{'disj bnd':>8} {'lagr bnd':>8} "
+        f"{'cooks':>5} {'w/ left':>7} {'met % w/':>8}"
     )
-    for name, profile in list(PROFILES.items())[: args.profiles]:
+    chosen = [(n, p) for n, p in PROFILES.items() if not args.profile or any(s in n for s in args.profile)]
+    for name, profile in chosen[: args.profiles]:
         row_seconds, row, row_left = [], dict.fromkeys(sums, 0), dict.fromkeys(sums, 0)
         row_gaps, row_proven, row_cooks, row_left_cooks = [], [], [], []
+        row_disj, row_objective, row_lp, row_bound, row_lagrange, row_lagrange_bound = [], [], [], [], [], []
         proven = None
         if args.bound_nodes > 0:
             proven = proven_bound(build_problem(profile, days=7, seed=0), nodes=args.bound_nodes)
@@ -160,14 +202,32 @@ def main() -> None:
             gaps.append(solution.gap)
             for key, value in evaluate(problem, solution).items():
                 row[key] += value
-            gap = week_gap(problem, solution)
-            if gap is not None:
-                row_gaps.append(gap)
-            if proven is not None:
-                lp_bound = relaxation_bound(problem)
-                tighter = week_gap(problem, solution, max(proven, lp_bound if lp_bound is not None else proven))
-                if tighter is not None:
-                    row_proven.append(tighter)
+            objective, lp_bound = plan_objective(problem, solution), relaxation_bound(problem)
+            bounds = [b for b in (lp_bound, proven) if b is not None]
+            row_objective.append(objective)
+            row_lp.append(lp_bound)
+            if (lp_gap := gap(objective, lp_bound)) is not None:
+                row_gaps.append(lp_gap)
+            if proven is not None and (tighter := gap(objective, max(bounds))) is not None:
+                row_proven.append(tighter)
+            if args.bound_depth:
+                report = disjunctive_bound(problem, objective, depth=args.bound_depth)
+                bound_seconds.append(report.seconds)
+                row_bound.append(report.bound)
+                if report.bound is not None:
+                    bounds.append(report.bound)
+                if (disj := gap(objective, report.bound)) is not None:
+                    row_disj.append(disj)
+            if args.lagrangian:
+                lagrange = lagrangian_bound(problem, iterations=args.lagrangian)
+                lagrange_seconds.append(lagrange.seconds)
+                row_lagrange_bound.append(lagrange.bound)
+                if lagrange.bound is not None:
+                    bounds.append(lagrange.bound)
+                if (lagrange_gap := gap(objective, lagrange.bound)) is not None:
+                    row_lagrange.append(lagrange_gap)
+            if bounds and (best := gap(objective, max(bounds))) is not None:
+                best_gaps.append(best)
             row_cooks.append(cooking_sessions(solution.meals))
             if not args.no_leftovers:
                 with_leftovers = replace(problem, leftovers=True)
@@ -179,6 +239,8 @@ def main() -> None:
         seconds += row_seconds
         week_gaps += row_gaps
         proven_gaps += row_proven
+        disj_gaps += row_disj
+        lagrange_gaps += row_lagrange
         sessions += row_cooks
         leftover_sessions += row_left_cooks
         for key in sums:
@@ -188,7 +250,10 @@ def main() -> None:
             f"{name:40} {len(problem.meals):5d} {statistics.median(row_seconds):8.3f} {max(row_seconds):6.2f} "
             f"{100 * row['met'] / max(row['checked'], 1):6.1f} {row['breaches']:3d} "
             f"{100 * row['energy_ok'] / row['days']:8.1f} {max(row_gaps, default=float('nan')):8.4f} "
-            f"{max(row_proven, default=float('nan')):8.4f} "
+            f"{max(row_proven, default=float('nan')):8.4f} {max(row_disj, default=float('nan')):8.4f} "
+            f"{max(row_lagrange, default=float('nan')):8.4f} "
+            f"{fmt(row_objective[0], 9)} {fmt(row_lp[0])} {fmt(row_bound[0] if row_bound else None)} "
+            f"{fmt(row_lagrange_bound[0] if row_lagrange_bound else None)} "
             f"{statistics.mean(row_cooks):5.1f} {statistics.mean(row_left_cooks or [float('nan')]):7.1f} "
             f"{100 * row_left['met'] / max(row_left['checked'], 1):8.1f}",
             flush=True,
@@ -213,6 +278,21 @@ def main() -> None:
             f"gap to the proven bound:   median {statistics.median(proven_gaps):.4f}, worst {max(proven_gaps):.4f}"
             f"  (the larger of the LP bound and the whole-week MILP's dual bound after {args.bound_nodes} node(s))"
         )
+    if disj_gaps:
+        print(
+            f"gap to the disjunctive bound: median {statistics.median(disj_gaps):.4f}, worst {max(disj_gaps):.4f}"
+            f"  (depth {args.bound_depth}; seconds median {statistics.median(bound_seconds):.1f}, "
+            f"max {max(bound_seconds):.1f})"
+        )
+    if lagrange_gaps:
+        print(
+            f"gap to the Lagrangian bound: median {statistics.median(lagrange_gaps):.4f}, "
+            f"worst {max(lagrange_gaps):.4f}"
+            f"  ({args.lagrangian} rounds at most; seconds median {statistics.median(lagrange_seconds):.1f}, "
+            f"max {max(lagrange_seconds):.1f})"
+        )
+    if best_gaps:
+        print(f"gap to the best bound:     median {statistics.median(best_gaps):.4f}, worst {max(best_gaps):.4f}")
     if leftover_sessions:
         fewer = [a - b for a, b in zip(sessions, leftover_sessions, strict=True)]
         print(

@@ -31,6 +31,23 @@ def test_plan_bench_runs_without_redis():
     assert "p95" in out or "median" in out, out
 
 
+def test_plan_bench_prints_a_bound_above_the_lp_bound_where_a_vitamin_d_meal_is_scarce():
+    """The vegan teen's vitamin D comes from three meals, each at most twice a week: some day goes without, which the
+    LP bound does not see and the disjunctive bound does; both gaps are printed, the second smaller."""
+    out = run_bench("bench/plan_bench.py", "--seeds", "1", "--profile", "teen 16 boy vegan", "--no-leftovers",
+                    "--bound-nodes", "0", "--lagrangian", "2")
+    row = next(line for line in out.splitlines() if line.startswith("teen 16 boy vegan"))
+    fields = row.split()[-17:]  # meals ... met % w/ (the name has spaces)
+    lp_gap, disj_gap, objective, lp_bound, disj_bound, lagrange_bound = (
+        float(fields[i]) for i in (6, 8, 10, 11, 12, 13)
+    )
+    assert lp_bound < disj_bound <= objective + 1e-6, row
+    assert disj_gap < lp_gap, row
+    assert lagrange_bound <= objective + 1e-6, row  # two rounds only: a weak bound, but a bound (nan fails too)
+    assert "gap to the week LP bound:" in out and "gap to the disjunctive bound: median" in out, out
+    assert "gap to the Lagrangian bound: median" in out and "gap to the best bound:" in out, out
+
+
 def free_port() -> int:
     """A port nothing listens on now (not a fixed one: test runs in parallel, xdist workers or the SQLite and
     PostgreSQL halves of CI, would collide on it)."""
