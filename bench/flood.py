@@ -289,9 +289,15 @@ http {{
         location ~ ^/plan/($|[^/]+/(swap|regenerate)/) {{
             limit_req zone=solves burst=10 nodelay;
             limit_req_status 429;
+            error_page 429 = @solve_refused;
             proxy_pass http://restful_plate;
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $remote_addr;
+        }}
+        location @solve_refused {{
+            default_type text/plain;
+            add_header Retry-After 60 always;
+            return 429 "Too many plans asked for from your address. Please try again in a minute.\n";
         }}
         location / {{
             proxy_pass http://restful_plate;
