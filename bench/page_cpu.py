@@ -1,13 +1,16 @@
 """In-process cost of a request to each uncached page, run by hand: median and p95 ms over N requests.
 
-    .venv/bin/python bench/page_cpu.py [--requests 200] [--profile /about/ [--as visitor|person|dietitian]] [--smoke]
+    .venv/bin/python bench/page_cpu.py [--requests 200] [--only signed-out|signed-in|dietitian]
+                                       [--profile /about/ [--as visitor|person|dietitian]] [--smoke]
 
 Production settings (DJANGO_DEBUG=0, the manifest static storage after a collectstatic into a temporary
 directory) on a throwaway SQLite database (migrated, fixtures loaded); requests go through django.test.Client,
 so no server or network is timed: only Django's own work for each request (middleware, view, templates, queries).
 CPU time (process time) is printed beside wall time, since other work may share the machine: on a busy machine read
 the CPU column. A client without cookies (a first visit) for signed-out pages; one signed-in client (a person with
-a saved plan and journal entries) for the signed-in ones; one dietitian for the workspace. --profile PATH prints
+a saved plan and journal entries) for the signed-in ones; one dietitian for the workspace and the practice pages,
+with two clients sharing their journal with them (bench/walk_accounts.py). --only times one kind of visitor's pages
+(signed-out, signed-in or dietitian). --profile PATH prints
 cProfile's top functions (by CPU time, cumulative) for that page instead. --smoke is a tiny run (3 requests a page)
 that only checks the bench works (tests/test_benches.py).
 """
@@ -47,7 +50,8 @@ SIGNED_OUT = ["home", "food_list", "content:article_list", "pages:about", "pages
 SIGNED_IN = ["home", "content:article_list", "pages:about", "planner:saved", "journal:home", "journal:nights",
              "journal:labs", "journal:trends", "journal:summary", "accounts:account"]
 DIETITIAN = ["workspace:home", "workspace:food_list", "workspace:meal_list", "workspace:review",
-             "workspace:import_list", "practice:client_list"]
+             "workspace:import_list", "practice:client_list", "practice:invite", "workspace:meal_new",
+             "workspace:import_foods"]
 
 
 def article_path() -> str | None:
@@ -55,6 +59,22 @@ def article_path() -> str | None:
 
     article = Article.objects.published().first()
     return article.get_absolute_url() if article else None
+
+
+def dietitian_item_pages() -> list[str]:
+    """One page of each kind the workspace's lists link to: a food, a meal, their histories, a client, trends."""
+    from django.urls import reverse
+
+    from nutrition.models import Food
+    from planner.models.meals import Meal
+    from practice.models import ClientLink
+
+    food = Food.objects.order_by("pk").first()
+    meal = Meal.objects.order_by("pk").first()
+    client = ClientLink.objects.active().filter(client__username="pagecpu-client1").get().client_id
+    return [reverse("workspace:food_edit", args=[food.pk]), reverse("workspace:food_history", args=[food.pk]),
+            reverse("workspace:meal_edit", args=[meal.pk]), reverse("workspace:meal_history", args=[meal.pk]),
+            reverse("practice:client_detail", args=[client]), reverse("practice:client_trends", args=[client])]
 
 
 def time_page(client_for, path: str, requests: int) -> tuple[float, float, float, int]:
@@ -84,7 +104,7 @@ def first_visit():
 
 def people():
     """A person with a saved plan and a few journal entries, and a dietitian, each with a signed-in client."""
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
     from planner import plan_store, services
     from planner.profiles import parse_profile
@@ -98,8 +118,10 @@ def people():
     from journal.models import Night
 
     Night.objects.create(owner=person, date="2026-11-20", severity=4, hours_slept=6.5)
-    dietitian = User.objects.create_user("pagecpu-dietitian", "dietitian@example.org", "page-cpu-password-long")
-    dietitian.groups.add(Group.objects.get(name="Dietitian"))
+    from walk_accounts import create
+
+    dietitian = create(person="pagecpu-walker", dietitian="pagecpu-dietitian",
+                       clients=("pagecpu-client1", "pagecpu-client2"))["dietitian"]
     workspace = Client()
     workspace.force_login(dietitian)
     return signed_in, workspace
@@ -111,6 +133,7 @@ def main() -> None:
     parser.add_argument("--profile", help="profile this page instead of timing every page")
     parser.add_argument("--as", dest="who", choices=["visitor", "person", "dietitian"], default="visitor",
                         help="who requests the --profile page")
+    parser.add_argument("--only", choices=["signed-out", "signed-in", "dietitian"], help="time only these pages")
     parser.add_argument("--smoke", action="store_true", help="3 requests a page: only checks the bench works")
     args = parser.parse_args()
     if args.smoke:
@@ -139,6 +162,9 @@ def main() -> None:
     pages = [("signed out", reverse(name)) for name in SIGNED_OUT] + ([("signed out", extra)] if extra else [])
     pages += [("signed in", reverse(name)) for name in SIGNED_IN]
     pages += [("dietitian", reverse(name)) for name in DIETITIAN]
+    pages += [("dietitian", path) for path in dietitian_item_pages()]
+    if args.only:
+        pages = [(who, path) for who, path in pages if who == args.only.replace("-", " ")]
     print(f"{args.requests} requests each through django.test.Client, DEBUG off, SQLite, {os.cpu_count()} cores, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'visitor':<11} {'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'non-200':>8}")
