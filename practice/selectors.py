@@ -52,17 +52,20 @@ def _first_per_owner(rows) -> dict:
 
 
 def summaries(journals: list[Journal], today: dt.date) -> dict[int, dict]:
-    """The list's figures for each of these journals, by person id, in a fixed number of queries (nine) whatever
-    their number: last entry (three), latest ferritin, latest profile, night severities, the marks of the last
-    7 days and their foods' amounts."""
+    """The list's figures for each of these journals, by person id, in a fixed number of queries (at most nine)
+    whatever their number: last entry (three), latest ferritin, latest profile, night severities, and, when a
+    journal has a mark in the last 7 days, those marks and their foods' amounts."""
     if not journals:
         return {}
     last = {j.person.pk: [] for j in journals}
+    last_mark = {}
     for model in (Night, LabResult, MealMark):
         for owner, date in (
             entries_of(journals, model).values("owner").annotate(last=Max("date")).values_list("owner", "last")
         ):
             last[owner].append(date)
+            if model is MealMark:
+                last_mark[owner] = date
     ferritins = _first_per_owner(
         entries_of(journals, LabResult).filter(lab="ferritin").order_by("owner", "-date", "-pk")
     )
@@ -78,7 +81,11 @@ def summaries(journals: list[Journal], today: dt.date) -> dict[int, dict]:
             before=Avg("severity", filter=Q(date__range=(before_from, recent_from - dt.timedelta(days=1)))),
         )
     }
-    frames = eaten_frames(journals, today - dt.timedelta(days=6), today)
+    # Only the journals with a mark in the last 7 days have a share eaten (the others' frames would be empty): the
+    # frames are built for those alone, and not at all when there is none.
+    eaten_from = today - dt.timedelta(days=6)
+    marked = [j for j in journals if last_mark.get(j.person.pk) is not None and last_mark[j.person.pk] >= eaten_from]
+    frames = eaten_frames(marked, eaten_from, today) if marked else {}
     result = {}
     for journal in journals:
         pk = journal.person.pk
@@ -91,7 +98,7 @@ def summaries(journals: list[Journal], today: dt.date) -> dict[int, dict]:
             "ferritin": _ferritin(ferritins.get(pk), profile.age if profile else None),
             "severity_recent": severity.get("recent"),
             "severity_before": severity.get("before"),
-            "eaten": _eaten_share(frames[pk]),
+            "eaten": _eaten_share(frames[pk]) if pk in frames else None,
         }
     return result
 
