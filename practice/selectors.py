@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Avg, Max, Q
+from django.db.models import Avg, Max, Q, Value
 from django.utils import timezone
 
 from journal.access import Journal, entries_of, open_journals
@@ -52,20 +52,25 @@ def _first_per_owner(rows) -> dict:
 
 
 def summaries(journals: list[Journal], today: dt.date) -> dict[int, dict]:
-    """The list's figures for each of these journals, by person id, in a fixed number of queries (at most nine)
-    whatever their number: last entry (three), latest ferritin, latest profile, night severities, and, when a
+    """The list's figures for each of these journals, by person id, in a fixed number of queries (at most seven)
+    whatever their number: last entry (one), latest ferritin, latest profile, night severities, and, when a
     journal has a mark in the last 7 days, those marks and their foods' amounts."""
     if not journals:
         return {}
     last = {j.person.pk: [] for j in journals}
     last_mark = {}
-    for model in (Night, LabResult, MealMark):
-        for owner, date in (
-            entries_of(journals, model).values("owner").annotate(last=Max("date")).values_list("owner", "last")
-        ):
-            last[owner].append(date)
-            if model is MealMark:
-                last_mark[owner] = date
+    latest = [
+        entries_of(journals, model)
+        .values("owner")
+        .annotate(last=Max("date"), marks=Value(model is MealMark))
+        .values_list("owner", "last", "marks")
+        .order_by()
+        for model in (Night, LabResult, MealMark)
+    ]
+    for owner, date, marks in latest[0].union(*latest[1:], all=True):  # one query for the three
+        last[owner].append(date)
+        if marks:
+            last_mark[owner] = date
     ferritins = _first_per_owner(
         entries_of(journals, LabResult).filter(lab="ferritin").order_by("owner", "-date", "-pk")
     )
