@@ -136,14 +136,21 @@ def _sort_key(sort: str):
     return key
 
 
-def client_rows(dietitian, *, sort: str = "name", descending: bool = False, query: str = "") -> list[dict]:
-    """One summary per active client of `dietitian`, filtered by name and sorted (unknown values last); a fixed
-    number of queries whatever the number of clients."""
-    today = timezone.localdate()
+def active_links(dietitian, query: str = "") -> list[ClientLink]:
+    """The dietitian's active sharings (with their clients), those whose name contains `query` if given."""
     links = ClientLink.objects.active().of_dietitian(dietitian).select_related("client")
     if query:
         links = links.filter(Q(client_name__icontains=query) | Q(client__username__icontains=query))
-    links = list(links)
+    return list(links)
+
+
+def client_rows(
+    dietitian, *, sort: str = "name", descending: bool = False, query: str = "", links=None, today=None
+) -> list[dict]:
+    """One summary per active client of `dietitian` (among `links`, read here if not given), filtered by name and
+    sorted (unknown values last); a fixed number of queries whatever the number of clients."""
+    today = today or timezone.localdate()
+    links = active_links(dietitian, query) if links is None else links
     journals = open_journals(dietitian, [link.client for link in links])
     found = summaries(journals, today)
     rows = [
