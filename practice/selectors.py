@@ -144,13 +144,23 @@ def active_links(dietitian, query: str = "") -> list[ClientLink]:
     return list(links)
 
 
+def active_link_stamps(dietitian, query: str = "") -> list[tuple]:
+    """What the clients list shows of each of `active_links` (link id, client id, name, client's username): for
+    the list's cache key (practice/cache.py), so that a sharing ended or started, a renamed client or a closed
+    account moves it. One query, with no model built."""
+    links = ClientLink.objects.active().of_dietitian(dietitian)
+    if query:
+        links = links.filter(Q(client_name__icontains=query) | Q(client__username__icontains=query))
+    return list(links.values_list("pk", "client_id", "client_name", "client__username"))
+
+
 def client_rows(
-    dietitian, *, sort: str = "name", descending: bool = False, query: str = "", links=None, today=None
+    dietitian, *, sort: str = "name", descending: bool = False, query: str = "", today=None
 ) -> list[dict]:
-    """One summary per active client of `dietitian` (among `links`, read here if not given), filtered by name and
-    sorted (unknown values last); a fixed number of queries whatever the number of clients."""
+    """One summary per active client of `dietitian`, filtered by name and sorted (unknown values last); a fixed
+    number of queries whatever the number of clients."""
     today = today or timezone.localdate()
-    links = active_links(dietitian, query) if links is None else links
+    links = active_links(dietitian, query)
     journals = open_journals(dietitian, [link.client for link in links])
     found = summaries(journals, today)
     rows = [

@@ -35,15 +35,15 @@ def client_list(request):
     descending = request.GET.get("dir") == "desc"
     query = request.GET.get("q", "").strip()
     today = timezone.localdate()
-    links = selectors.active_links(request.user, query)
+    links = selectors.active_link_stamps(request.user, query)
     page_number = _page_number(request.GET.get("page"), len(links))
     pending = list(selectors.pending_invitations(request.user))
     body = cache.personal(
         request,
         "clients",
         lambda: (
-            [(link.pk, link.client_id, link.client_name, link.client.get_username()) for link in links],
-            cache.journal_stamp([link.client_id for link in links]),
+            links,
+            cache.journal_stamp([client_id for _pk, client_id, *_names in links]),
             data_stamp(),
             [(link.pk, link.client_name, link.expires_at) for link in pending],
             today,
@@ -52,7 +52,7 @@ def client_list(request):
             query,
             page_number,
         ),
-        lambda token: _client_list_body(request, links, pending, today, sort, descending, query, page_number, token),
+        lambda token: _client_list_body(request, pending, today, sort, descending, query, page_number, token),
     )
     return render(request, "practice/client_list.html", {"body": body})
 
@@ -66,11 +66,9 @@ def _page_number(asked, count: int) -> int:
     return min(max(number, 1), max(1, -(-count // CLIENTS_PER_PAGE)))
 
 
-def _client_list_body(request, links, pending, today, sort, descending, query, page_number, token) -> str:
+def _client_list_body(request, pending, today, sort, descending, query, page_number, token) -> str:
     """The clients list's body, with `token` for the CSRF token: kept per dietitian by `cache.personal`."""
-    rows = selectors.client_rows(
-        request.user, sort=sort, descending=descending, query=query, links=links, today=today
-    )
+    rows = selectors.client_rows(request.user, sort=sort, descending=descending, query=query, today=today)
     page = Paginator(rows, CLIENTS_PER_PAGE).get_page(page_number)
     params = {"sort": sort, "q": query, **({"dir": "desc"} if descending else {})}
     context = {

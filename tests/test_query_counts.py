@@ -104,5 +104,7 @@ def test_the_client_list_runs_a_fixed_number_of_queries_whatever_its_clients(cli
         _link, token = services.invite(dana, f"Client {number}")
         services.accept(token, person)
         if number in (1, 4):
-            counts.append(queries_for(client, url))
-    assert counts[0] == counts[1] and counts[0] <= 10, counts
+            # Rendered (a new client moves the list's key), then served from the page cache (practice/cache.py).
+            counts.append((queries_for(client, url), queries_for(client, url)))
+    (rendered, cached), (rendered_4, cached_4) = counts
+    assert rendered == rendered_4 and cached == cached_4 and cached <= 9, counts
