@@ -52,7 +52,9 @@ def client_list(request):
             query,
             page_number,
         ),
-        lambda token: _client_list_body(request, pending, today, sort, descending, query, page_number, token),
+        lambda token: _client_list_body(
+            request, {pk for pk, *_rest in links}, pending, today, sort, descending, query, page_number, token
+        ),
     )
     return render(request, "practice/client_list.html", {"body": body})
 
@@ -66,9 +68,12 @@ def _page_number(asked, count: int) -> int:
     return min(max(number, 1), max(1, -(-count // CLIENTS_PER_PAGE)))
 
 
-def _client_list_body(request, pending, today, sort, descending, query, page_number, token) -> str:
+def _client_list_body(request, link_ids, pending, today, sort, descending, query, page_number, token) -> str:
     """The clients list's body, with `token` for the CSRF token: kept per dietitian by `cache.personal`."""
     rows = selectors.client_rows(request.user, sort=sort, descending=descending, query=query, today=today)
+    # Only the sharings the key was read from: one accepted while this rendered is not kept under a key without it
+    # (that key would come back if she then stopped sharing).
+    rows = [row for row in rows if row["link"].pk in link_ids]
     page = Paginator(rows, CLIENTS_PER_PAGE).get_page(page_number)
     params = {"sort": sort, "q": query, **({"dir": "desc"} if descending else {})}
     context = {

@@ -133,3 +133,29 @@ def test_the_cached_list_carries_each_browsers_own_csrf_token():
     pending.refresh_from_db()
     assert pending.state == "ended"
     assert "Pending Pat, valid until" not in browser.get(reverse("practice:client_list")).content.decode()
+
+
+def test_a_sharing_accepted_while_the_list_is_read_never_comes_back_after_it_ends(monkeypatch):
+    """The client accepts between the dietitian's sharings being read (for the key) and the list being rendered, and
+    later stops sharing: the key is then the one read before she accepted, and must not serve her."""
+    from practice import selectors
+
+    dana = dietitian("dana-dietitian")
+    client_of(dana, "bea", "Bea")
+    cleo = UserFactory(username="cleo")
+    _link, token = invite(dana, "Cleo")
+    real = selectors.pending_invitations
+
+    def accepted_meanwhile(dietitian):
+        if not ClientLink.objects.filter(client=cleo).exists():
+            accept(token, cleo)
+        return real(dietitian)
+
+    monkeypatch.setattr(selectors, "pending_invitations", accepted_meanwhile)
+    browser = as_user(dana)
+    assert ">Cleo</a>" not in table(browser)  # not among the sharings read for this request's key
+    assert ">Cleo</a>" in table(browser)  # the next request's
+    link = ClientLink.objects.get(client=cleo)
+    assert as_user(cleo).post(reverse("practice:end_sharing", kwargs={"pk": link.pk})).status_code == 302
+    html = table(browser)
+    assert ">Cleo</a>" not in html and ">Bea</a>" in html
