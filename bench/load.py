@@ -17,15 +17,20 @@ runs the clients for --seconds:
 Every client sends its next request as soon as the last one answers (closed loop, no think time). It prints
 p50/p95/p99 and errors per kind of request, then stops everything and drops the database. Loopback only.
 
-    .venv/bin/python bench/load.py --walk [--seconds 15] [--clients 20] [--who signed-in|signed-out]
+    .venv/bin/python bench/load.py --walk [--seconds 15] [--clients 20] [--roles out,in,dietitian] [--depth 2]
 
 --walk instead loads one page at a time: every page linked from the home page (signed out, then signed in as a
-throwaway user), plus EXTRA_PAGES that answer, each with `wrk` at --clients connections for --seconds, and prints
-one table of p50/p95/p99 and errors per page. --smoke (tiny: 3 connections for 1 s, wrk's shortest, each stopping
+throwaway person, then as a dietitian), plus EXTRA_PAGES that answer, each with `wrk` at --clients connections for
+--seconds, and prints one table of p50/p95/p99 and errors per page. The dietitian (bench/walk_accounts.py: the
+fixtures' foods and meals, and two clients sharing their journal with them) also follows plain links further
+inside the dietitian's area (/dietitian/...): from the home page to the workspace, and from there to its lists
+(foods, meals, needs review, imports, clients) with --depth 2 (the default); a larger --depth also walks the pages
+those link to (a food, a meal, a client), one page per kind of address (ids aside). --roles picks which visitors
+walk (default: all three). --smoke (tiny: 3 connections for 1 s, wrk's shortest, each stopping
 after 10 answers so that the smoke run does not load the machine) is what tests/test_benches.py runs;
 --database-url runs it on another database (the smoke test's own SQLite file, say) instead of PostgreSQL, and
 --static-root collects the static files elsewhere than staticfiles/ (so that two runs at once do not collide).
---who walks only the signed-in or only the signed-out pages; --db-name names the throwaway PostgreSQL database
+--db-name names the throwaway PostgreSQL database
 (restful_plate_load unless given) and --port the server's port, so that two people can run it on one machine.
 """
 
@@ -49,6 +54,8 @@ import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
 
+from walk_accounts import DIETITIAN, PASSWORD, PERSON  # bench/ is first on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 DB_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 LOAD_DB = "restful_plate_load"
@@ -58,6 +65,8 @@ PAGE_SHARES = {"home": 4, "search": 6, "food": 5, "plan_form": 3}  # connections
 # Pages walked by --walk beside those linked from the home page, when they answer 200 (add new pages here).
 EXTRA_PAGES = ["/journal/", "/api/v1/"]
 SKIPPED_LINKS = ("/static/", "/admin/", "/accounts/logout/", "/media/")
+DIETITIAN_AREA = "/dietitian/"  # where the dietitian's walk follows links beyond the home page's
+ROLES = {"out": "signed out", "in": "signed in", "dietitian": "dietitian"}
 GOALS_MS = {"home": 100, "search": 50, "food": 100, "plan_form": 100, "plan": 2000}
 
 
@@ -138,15 +147,48 @@ def run_wrk(wrk: str, base: str, kind: str, paths: list[str], connections: int, 
         os.unlink(handle.name)
 
 
-def linked_pages(client: PlanClient, base: str) -> list[str]:
-    """The site's own pages linked from the home page, then EXTRA_PAGES that answer 200, in order, once each."""
-    _, _, home = client.open(base + "/")
-    found = ["/"]
-    for href in re.findall(r'<a [^>]*href="([^"#]+)"', home):
+def links_of(page: str, base: str) -> list[str]:
+    """The site's own paths that a page links to with plain <a href>, in order, once each (no fragment, no query)."""
+    found: list[str] = []
+    for href in re.findall(r'<a [^>]*href="([^"#]+)"', page):
         path = urllib.parse.urlsplit(href).path if href.startswith(base) else href
         if path.startswith("/") and not path.startswith("//") and not path.startswith(SKIPPED_LINKS):
+            path = urllib.parse.urlsplit(path).path
             if path not in found:
                 found.append(path)
+    return found
+
+
+def kind_of(path: str) -> str:
+    """The kind of address, ids aside: /dietitian/foods/12/ and /dietitian/foods/40/ are one kind."""
+    return re.sub(r"/\d+(?=/|\.|$)", "/<id>", path)
+
+
+def linked_pages(client: PlanClient, base: str, depth: int = 1) -> list[str]:
+    """The site's own pages linked from the home page, then EXTRA_PAGES that answer 200, in order, once each.
+
+    Inside DIETITIAN_AREA links are followed further, breadth first, up to `depth` clicks from the home page, one
+    page per kind of address (`kind_of`), and only pages that answer 200 with HTML (not a PDF, say)."""
+    _, _, home = client.open(base + "/")
+    found = ["/", *[p for p in links_of(home, base) if p != "/"]]
+    kinds = {kind_of(p) for p in found}
+    frontier = [p for p in found if p.startswith(DIETITIAN_AREA)]
+    for _ in range(depth - 1):
+        following = []
+        for path in frontier:
+            try:
+                with client.opener.open(base + path, timeout=60) as response:
+                    if response.status != 200 or "html" not in response.headers.get("Content-Type", ""):
+                        continue
+                    page = response.read().decode()
+            except (urllib.error.URLError, OSError):
+                continue
+            for link in links_of(page, base):
+                if link.startswith(DIETITIAN_AREA) and kind_of(link) not in kinds:
+                    kinds.add(kind_of(link))
+                    found.append(link)
+                    following.append(link)
+        frontier = following
     for path in EXTRA_PAGES:
         if path in found:
             continue
@@ -174,20 +216,18 @@ def sign_in(client: PlanClient, base: str, username: str, password: str) -> str:
 
 
 def walk(wrk: str | None, base: str, env: dict, args) -> int:
-    """--walk: each page linked from the home page, one at a time, signed out and signed in; one table."""
-    username, password = "loadwalker", "load-walk-" + "p" * 20
+    """--walk: each page linked from the home page, one at a time, signed out, signed in and as a dietitian (who
+    also follows links inside the dietitian's area, see `linked_pages`); one table."""
     subprocess.run([sys.executable, "manage.py", "shell", "-c",
-                    "from django.contrib.auth.models import User; "
-                    f"User.objects.filter(username='{username}').delete(); "
-                    f"User.objects.create_user('{username}', 'walk@example.org', '{password}')"],
+                    "import runpy; runpy.run_path('bench/walk_accounts.py')"],
                    cwd=ROOT, env=env, check=True, capture_output=True)
     rows, failures = [], 0
-    for who in ("signed out", "signed in"):
-        if args.who not in ("both", who.replace(" ", "-")):
-            continue
+    for who in [ROLES[role] for role in args.roles]:
         client = PlanClient(base)
-        cookie = sign_in(client, base, username, password) if who == "signed in" else ""
-        for path in linked_pages(client, base):
+        username = DIETITIAN if who == "dietitian" else PERSON
+        cookie = sign_in(client, base, username, PASSWORD) if who != "signed out" else ""
+        depth = args.depth if who == "dietitian" else 1
+        for path in linked_pages(client, base, depth):
             if wrk:
                 out: dict = {}
                 run_wrk(wrk, base, path, [path], args.clients, args.seconds, out, cookie, args.requests)
@@ -209,10 +249,10 @@ def walk(wrk: str | None, base: str, env: dict, args) -> int:
             failures += rows[-1][-1]
     print(f"gunicorn {args.workers} workers; one page at a time, {args.clients} connections for {args.seconds:g} s "
           f"each{'' if wrk else ' (no wrk: 5 Python requests each)'}; {os.cpu_count()} cores")
-    print(f"{'visitor':<11} {'page':<28} {'count':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+    print(f"{'visitor':<11} {'page':<32} {'count':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
           f"{'errors':>7}")
     for who, path, count, rate, p50, p95, p99, errors in rows:
-        print(f"{who:<11} {path:<28} {count:>6} {rate:>7.1f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {errors:>7}")
+        print(f"{who:<11} {path:<32} {count:>6} {rate:>7.1f} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {errors:>7}")
     return failures
 
 
@@ -229,13 +269,18 @@ def main() -> None:
     parser.add_argument("--no-queue", action="store_true", help="generate plans inside the web request")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--walk", action="store_true", help="every page linked from home, one at a time")
+    parser.add_argument("--roles", default="out,in,dietitian",
+                        help="with --walk: who walks, comma-separated among out (signed out), in (a person), dietitian")
+    parser.add_argument("--depth", type=int, default=2,
+                        help="with --walk: clicks from the home page the dietitian follows inside /dietitian/")
     parser.add_argument("--smoke", action="store_true", help="tiny run (1 s, 2 connections) so the bench cannot rot")
     parser.add_argument("--database-url", default="", help="run on this database instead of a throwaway PostgreSQL")
     parser.add_argument("--static-root", default=str(ROOT / "staticfiles"), help="where collectstatic writes")
-    parser.add_argument("--who", choices=["both", "signed-in", "signed-out"], default="both",
-                        help="--walk: only the signed-in or only the signed-out pages")
     parser.add_argument("--db-name", default=LOAD_DB, help="the throwaway PostgreSQL database's name")
     args = parser.parse_args()
+    args.roles = [role.strip() for role in args.roles.split(",") if role.strip()]
+    if unknown := set(args.roles) - set(ROLES):
+        parser.error(f"--roles: unknown {', '.join(sorted(unknown))} (choose among {', '.join(ROLES)})")
     args.requests = 0  # answers per connection before wrk stops sending (0: for the whole --seconds)
     if args.smoke:
         args.seconds, args.clients, args.plan_clients, args.requests = 1, 3, 1, 10

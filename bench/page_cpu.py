@@ -1,6 +1,6 @@
 """In-process cost of a request to each uncached page, run by hand: median and p95 ms over N requests.
 
-    .venv/bin/python bench/page_cpu.py [--requests 200] [--only PATH ...] [--smoke]
+    .venv/bin/python bench/page_cpu.py [--requests 200] [--only signed-out|signed-in|dietitian|PATH ...] [--smoke]
     .venv/bin/python bench/page_cpu.py --profile /about/ [--as visitor|person|dietitian] [--sort cumulative|tottime]
 
 Production settings (DJANGO_DEBUG=0, the manifest static storage after a collectstatic into a temporary
@@ -9,9 +9,11 @@ so no server or network is timed: only Django's own work for each request (middl
 CPU time (process time) is printed beside wall time, since other work may share the machine: on a busy machine read
 the CPU column. A client without cookies (a first visit) for signed-out pages; one signed-in client (a person with
 a saved plan, a saved profile and three weeks of journal: nights, lab results, an iron course) for the signed-in
-ones; one dietitian for the workspace. --only times just the pages whose path is given (any number of times).
---profile PATH prints cProfile's top functions (by CPU time, cumulative unless --sort says otherwise) for that page
-instead. --smoke is a tiny run (3 requests a page) that only checks the bench works (tests/test_benches.py).
+ones; one dietitian for the workspace and the practice pages, with two clients sharing their journal with them
+(bench/walk_accounts.py). --only times one kind of visitor's pages (signed-out, signed-in or dietitian) or just the
+pages whose path is given (any number of times, mixed). --profile PATH prints cProfile's top functions (by CPU
+time, cumulative unless --sort says otherwise) for that page instead. --smoke is a tiny run (3 requests a page)
+that only checks the bench works (tests/test_benches.py).
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ SIGNED_IN = ["home", "content:article_list", "pages:about", "planner:form", "pla
              "journal:nights",
              "journal:labs", "journal:trends", "journal:summary", "accounts:account"]
 DIETITIAN = ["workspace:home", "workspace:food_list", "workspace:meal_list", "workspace:review",
-             "workspace:import_list", "practice:client_list"]
+             "workspace:import_list", "practice:client_list", "practice:invite", "workspace:meal_new",
+             "workspace:import_foods"]
 
 
 def article_path() -> str | None:
@@ -58,6 +61,22 @@ def article_path() -> str | None:
 
     article = Article.objects.published().first()
     return article.get_absolute_url() if article else None
+
+
+def dietitian_item_pages() -> list[str]:
+    """One page of each kind the workspace's lists link to: a food, a meal, their histories, a client, trends."""
+    from django.urls import reverse
+
+    from nutrition.models import Food
+    from planner.models.meals import Meal
+    from practice.models import ClientLink
+
+    food = Food.objects.order_by("pk").first()
+    meal = Meal.objects.order_by("pk").first()
+    client = ClientLink.objects.active().filter(client__username="pagecpu-client1").get().client_id
+    return [reverse("workspace:food_edit", args=[food.pk]), reverse("workspace:food_history", args=[food.pk]),
+            reverse("workspace:meal_edit", args=[meal.pk]), reverse("workspace:meal_history", args=[meal.pk]),
+            reverse("practice:client_detail", args=[client]), reverse("practice:client_trends", args=[client])]
 
 
 def time_page(client_for, path: str, requests: int) -> tuple[float, float, float, int]:
@@ -90,7 +109,7 @@ def people():
     iron course), and a dietitian, each with a signed-in client."""
     import datetime as dt
 
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
     from django.utils import timezone
 
     from journal.models import IronCourse, LabResult, Night
@@ -113,8 +132,10 @@ def people():
                                    ("transferrin_saturation", 22, "%", 30), ("vitamin_d_25oh", 22, "ng/mL", 30)):
         LabResult.objects.create(owner=person, lab=lab, value=value, unit=unit, date=today - dt.timedelta(days=days))
     IronCourse.objects.create(owner=person, kind="oral", started=today - dt.timedelta(days=40))
-    dietitian = User.objects.create_user("pagecpu-dietitian", "dietitian@example.org", "page-cpu-password-long")
-    dietitian.groups.add(Group.objects.get(name="Dietitian"))
+    from walk_accounts import create
+
+    dietitian = create(person="pagecpu-walker", dietitian="pagecpu-dietitian",
+                       clients=("pagecpu-client1", "pagecpu-client2"))["dietitian"]
     workspace = Client()
     workspace.force_login(dietitian)
     return signed_in, workspace
@@ -127,7 +148,8 @@ def main() -> None:
     parser.add_argument("--as", dest="who", choices=["visitor", "person", "dietitian"], default="visitor",
                         help="who requests the --profile page")
     parser.add_argument("--sort", default="cumulative", help="--profile: pstats' sort key (tottime, ncalls...)")
-    parser.add_argument("--only", action="append", default=[], metavar="PATH", help="time only these pages")
+    parser.add_argument("--only", action="append", default=[], metavar="KIND|PATH",
+                        help="time only these pages: signed-out, signed-in, dietitian or a path (repeatable)")
     parser.add_argument("--smoke", action="store_true", help="3 requests a page: only checks the bench works")
     args = parser.parse_args()
     if args.smoke:
@@ -156,8 +178,10 @@ def main() -> None:
     pages = [("signed out", reverse(name)) for name in SIGNED_OUT] + ([("signed out", extra)] if extra else [])
     pages += [("signed in", reverse(name)) for name in SIGNED_IN]
     pages += [("dietitian", reverse(name)) for name in DIETITIAN]
+    pages += [("dietitian", path) for path in dietitian_item_pages()]
     if args.only:
-        pages = [(who, path) for who, path in pages if path in args.only]
+        kinds = {only.replace("-", " ") for only in args.only}
+        pages = [(who, path) for who, path in pages if who in kinds or path in args.only]
     print(f"{args.requests} requests each through django.test.Client, DEBUG off, SQLite, {os.cpu_count()} cores, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'visitor':<11} {'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'non-200':>8}")

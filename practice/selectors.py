@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Avg, Max, Q
+from django.db.models import Avg, Max, Q, Value
 from django.utils import timezone
 
 from journal.access import Journal, entries_of, open_journals
@@ -52,17 +52,25 @@ def _first_per_owner(rows) -> dict:
 
 
 def summaries(journals: list[Journal], today: dt.date) -> dict[int, dict]:
-    """The list's figures for each of these journals, by person id, in a fixed number of queries (nine) whatever
-    their number: last entry (three), latest ferritin, latest profile, night severities, the marks of the last
-    7 days and their foods' amounts."""
+    """The list's figures for each of these journals, by person id, in a fixed number of queries (at most seven)
+    whatever their number: last entry (one), latest ferritin, latest profile, night severities, and, when a
+    journal has a mark in the last 7 days, those marks and their foods' amounts."""
     if not journals:
         return {}
     last = {j.person.pk: [] for j in journals}
-    for model in (Night, LabResult, MealMark):
-        for owner, date in (
-            entries_of(journals, model).values("owner").annotate(last=Max("date")).values_list("owner", "last")
-        ):
-            last[owner].append(date)
+    last_mark = {}
+    latest = [
+        entries_of(journals, model)
+        .values("owner")
+        .annotate(last=Max("date"), marks=Value(model is MealMark))
+        .values_list("owner", "last", "marks")
+        .order_by()
+        for model in (Night, LabResult, MealMark)
+    ]
+    for owner, date, marks in latest[0].union(*latest[1:], all=True):  # one query for the three
+        last[owner].append(date)
+        if marks:
+            last_mark[owner] = date
     ferritins = _first_per_owner(
         entries_of(journals, LabResult).filter(lab="ferritin").order_by("owner", "-date", "-pk")
     )
@@ -78,7 +86,11 @@ def summaries(journals: list[Journal], today: dt.date) -> dict[int, dict]:
             before=Avg("severity", filter=Q(date__range=(before_from, recent_from - dt.timedelta(days=1)))),
         )
     }
-    frames = eaten_frames(journals, today - dt.timedelta(days=6), today)
+    # Only the journals with a mark in the last 7 days have a share eaten (the others' frames would be empty): the
+    # frames are built for those alone, and not at all when there is none.
+    eaten_from = today - dt.timedelta(days=6)
+    marked = [j for j in journals if last_mark.get(j.person.pk) is not None and last_mark[j.person.pk] >= eaten_from]
+    frames = eaten_frames(marked, eaten_from, today) if marked else {}
     result = {}
     for journal in journals:
         pk = journal.person.pk
@@ -91,7 +103,7 @@ def summaries(journals: list[Journal], today: dt.date) -> dict[int, dict]:
             "ferritin": _ferritin(ferritins.get(pk), profile.age if profile else None),
             "severity_recent": severity.get("recent"),
             "severity_before": severity.get("before"),
-            "eaten": _eaten_share(frames[pk]),
+            "eaten": _eaten_share(frames[pk]) if pk in frames else None,
         }
     return result
 
@@ -124,14 +136,31 @@ def _sort_key(sort: str):
     return key
 
 
-def client_rows(dietitian, *, sort: str = "name", descending: bool = False, query: str = "") -> list[dict]:
-    """One summary per active client of `dietitian`, filtered by name and sorted (unknown values last); a fixed
-    number of queries whatever the number of clients."""
-    today = timezone.localdate()
+def active_links(dietitian, query: str = "") -> list[ClientLink]:
+    """The dietitian's active sharings (with their clients), those whose name contains `query` if given."""
     links = ClientLink.objects.active().of_dietitian(dietitian).select_related("client")
     if query:
         links = links.filter(Q(client_name__icontains=query) | Q(client__username__icontains=query))
-    links = list(links)
+    return list(links)
+
+
+def active_link_stamps(dietitian, query: str = "") -> list[tuple]:
+    """What the clients list shows of each of `active_links` (link id, client id, name, client's username): for
+    the list's cache key (practice/cache.py), so that a sharing ended or started, a renamed client or a closed
+    account moves it. One query, with no model built."""
+    links = ClientLink.objects.active().of_dietitian(dietitian)
+    if query:
+        links = links.filter(Q(client_name__icontains=query) | Q(client__username__icontains=query))
+    return list(links.values_list("pk", "client_id", "client_name", "client__username"))
+
+
+def client_rows(
+    dietitian, *, sort: str = "name", descending: bool = False, query: str = "", today=None
+) -> list[dict]:
+    """One summary per active client of `dietitian`, filtered by name and sorted (unknown values last); a fixed
+    number of queries whatever the number of clients."""
+    today = today or timezone.localdate()
+    links = active_links(dietitian, query)
     journals = open_journals(dietitian, [link.client for link in links])
     found = summaries(journals, today)
     rows = [

@@ -56,17 +56,22 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_load_walk_smoke_walks_every_page_linked_from_home_signed_out_and_in(tmp_path):
+def test_load_walk_smoke_walks_every_page_linked_from_home_signed_out_in_and_as_a_dietitian(tmp_path):
     if shutil.which("wrk") is None and os.environ.get("CI"):
         pytest.fail("wrk is missing: `make test` installs it (make wrk)")
     database = f"sqlite:///{tmp_path / 'load.sqlite3'}"
     out = run_bench("bench/load.py", "--walk", "--smoke", "--database-url", database, "--port", str(free_port()),
                     "--static-root", str(tmp_path / "static"))
-    rows = [line.split() for line in out.splitlines() if line.startswith(("signed out", "signed in"))]
-    pages = {(row[0] + " " + row[1], row[2]) for row in rows}
+    rows = [line.split() for line in out.splitlines() if line.startswith(("signed out", "signed in", "dietitian"))]
+    pages = {(" ".join(row[:-7]), row[-7]) for row in rows}  # visitor, page (then count, req/s, p50, p95, p99, errors)
     for page in ("/", "/foods/", "/learn/", "/about/", "/privacy/", "/accounts/login/", "/plan/"):
         assert ("signed out", page) in pages, out
-    assert ("signed in", "/plan/saved/") in pages or any(who == "signed in" for who, _ in pages), out
+    assert ("signed in", "/plan/saved/") in pages, out
+    assert not any(who != "dietitian" and page.startswith("/dietitian/") for who, page in pages), out
+    # The dietitian reaches the workspace from the home page, and its lists and the clients list from there.
+    for page in ("/", "/dietitian/", "/dietitian/foods/", "/dietitian/meals/", "/dietitian/review/",
+                 "/dietitian/imports/", "/dietitian/clients/"):
+        assert ("dietitian", page) in pages, out
     assert all(row[-1] == "0" for row in rows), out
 
 

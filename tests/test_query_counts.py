@@ -87,3 +87,57 @@ def test_the_journal_home_page_runs_a_fixed_number_of_queries_and_few_once_cache
         counts[size] = (queries_for(client, url), queries_for(client, url))
     assert counts[1][0] == counts[20][0], counts
     assert counts[1][1] == counts[20][1] <= 4, counts
+
+
+WORKSPACE_LISTS = ["workspace:home", "workspace:food_list", "workspace:meal_list", "workspace:review"]
+
+
+@pytest.mark.parametrize("page", WORKSPACE_LISTS)
+def test_a_workspace_list_served_again_runs_only_the_stamps_and_the_signed_in_queries(signed_in, page):
+    """What every dietitian sees alike comes from the page cache (workspace/cache.py): served again, a list runs
+    the session, the user, the Dietitian group check, the food stamp (its generation and its query) and the meal
+    stamp (not the food list), and the home page its five latest import batches, whatever the list shows."""
+    url = reverse(page)
+    rendered = queries_for(signed_in, url)
+    served = [queries_for(signed_in, url) for _ in range(2)]
+    assert served[0] == served[1] and served[0] < rendered, (rendered, served)
+    assert served[0] <= {"workspace:home": 7, "workspace:food_list": 5}.get(page, 6), served
+
+
+def test_the_review_list_reads_the_changed_foods_of_all_its_meals_in_one_query(signed_in):
+    """Rendered afresh each time (a food changes in between), with 1 or 6 meals to review: the same count."""
+    from nutrition.models import NutrientAmount
+    from planner.models.meals import Meal
+
+    url = reverse("workspace:review")
+    counts = []
+    meals = list(Meal.objects.filter(ingredients__isnull=False).distinct().order_by("pk")[:6])
+    for group in (meals[:1], meals[1:6]):
+        for meal in group:  # one of its foods loses a value after the meal's last save: the meal needs review
+            food = meal.ingredients.first().food
+            NutrientAmount.objects.filter(food=food).order_by("pk").first().delete()
+        counts.append(queries_for(signed_in, url))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_client_list_runs_a_fixed_number_of_queries_whatever_its_clients(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from journal.models import Night
+    from practice import services
+
+    dana = django_user_model.objects.create_user("dana-counts")
+    dana.groups.add(Group.objects.get(name="Dietitian"))
+    client.force_login(dana)
+    url = reverse("practice:client_list")
+    counts = []
+    for number in range(1, 5):
+        person = django_user_model.objects.create_user(f"client-{number}")
+        Night.objects.create(owner=person, date="2026-11-20", severity=3)
+        _link, token = services.invite(dana, f"Client {number}")
+        services.accept(token, person)
+        if number in (1, 4):
+            # Rendered (a new client moves the list's key), then served from the page cache (practice/cache.py).
+            counts.append((queries_for(client, url), queries_for(client, url)))
+    (rendered, cached), (rendered_4, cached_4) = counts
+    assert rendered == rendered_4 and cached == cached_4 and cached <= 9, counts

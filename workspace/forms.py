@@ -8,7 +8,7 @@ from django import forms
 from django.urls import reverse_lazy
 
 from nutrition.models import DIET_CHOICES, Food, FoodGroup, Nutrient
-from planner.models.meals import Meal
+from planner.models.meals import SLOT_CHOICES, Meal
 
 
 def reason_field():
@@ -201,6 +201,14 @@ class FoodFilterForm(forms.Form):
     def __init__(self, *args, sources=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = [("", "Any source"), *((s, s) for s in sources)]
+
+
+class MealFilterForm(forms.Form):
+    """The meal list's search and filters (GET)."""
+
+    q = forms.CharField(required=False, label="Search meals")
+    slot = forms.ChoiceField(choices=[("", "Any slot"), *SLOT_CHOICES], required=False, label="Slot")
+    review = forms.BooleanField(required=False, label="Needing review only")
 
 
 class FoodsUploadForm(forms.Form):

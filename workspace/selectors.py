@@ -47,6 +47,15 @@ def food_count() -> int:
     return Food.objects.count()
 
 
+def workspace_counts() -> dict[str, int]:
+    """The workspace home page's figures: foods, foods needing review, meals needing review."""
+    return {
+        "food_count": food_count(),
+        "review_food_count": foods_needing_review().count(),
+        "review_meal_count": meals_needing_review().count(),
+    }
+
+
 def food_for_editing() -> QuerySet[Food]:
     return foods_with_amounts(Food.objects.prefetch_related("portions"))
 
@@ -93,7 +102,7 @@ def meals_needing_review() -> QuerySet[Meal]:
     food_changed, value_changed = _food_changes(OuterRef("food_id"), OuterRef(OuterRef("last_seen")))
     changed_ingredient = MealIngredient.objects.filter(meal=OuterRef("pk")).filter(food_changed | value_changed)
     meals = Meal.objects.annotate(last_seen=_last_seen())
-    return meals.filter(Q(needs_review=True) | Exists(changed_ingredient)).prefetch_related("ingredients__food")
+    return meals.filter(Q(needs_review=True) | Exists(changed_ingredient))
 
 
 def meal_ids_needing_review() -> set[int]:
@@ -102,15 +111,40 @@ def meal_ids_needing_review() -> set[int]:
 
 def changed_foods_of(meal: Meal) -> list[Food]:
     """The meal's foods with a recorded change after the meal was last saved or reviewed."""
-    last = meal.history.order_by("-history_date").values_list("history_date", flat=True).first()
-    after = Value(last or _NEVER.value, output_field=DateTimeField())
-    food_changed, value_changed = _food_changes(OuterRef("pk"), after)
-    changed = Food.objects.filter(meal_ingredients__meal=meal).filter(food_changed | value_changed)
-    return list(changed.distinct().order_by("name"))
+    return changed_foods_by_meal([meal])[meal.pk]
 
 
-def meals_in_order() -> QuerySet[Meal]:
-    return Meal.objects.prefetch_related("ingredients").order_by("slot", "name")
+def changed_foods_by_meal(meals) -> dict[int, list[Food]]:
+    """For each of these meals (by id), its foods with a recorded change after the meal was last saved or reviewed,
+    by name: one query whatever the number of meals."""
+    found: dict[int, list[Food]] = {meal.pk: [] for meal in meals}
+    latest = Meal.history.filter(id=OuterRef("meal_id")).order_by("-history_date").values("history_date")[:1]
+    food_changed, value_changed = _food_changes(OuterRef("food_id"), OuterRef("last_seen"))
+    rows = (
+        MealIngredient.objects.filter(meal_id__in=list(found))
+        .annotate(last_seen=Coalesce(Subquery(latest), _NEVER))
+        .filter(food_changed | value_changed)
+        .select_related("food")
+        .order_by("food__name", "food_id")
+    )
+    for row in rows:
+        if row.food not in found[row.meal_id]:
+            found[row.meal_id].append(row.food)
+    return found
+
+
+def meals_in_order(params=None) -> QuerySet[Meal]:
+    """Meals by slot and name, each with `ingredient_count`, matching the meal list's search box and filters (q: a
+    word of the name, slot, review: only those needing review)."""
+    meals = Meal.objects.annotate(ingredient_count=Count("ingredients")).order_by("slot", "name", "pk")
+    params = params or {}
+    if query := params.get("q", "").strip():
+        meals = meals.filter(name__icontains=query)
+    if params.get("slot"):
+        meals = meals.filter(slot=params["slot"])
+    if params.get("review") in {"1", "on", "true"}:
+        meals = meals.filter(pk__in=meals_needing_review().values("pk"))
+    return meals
 
 
 def foods_with_values(food_ids) -> dict[int, Food]:

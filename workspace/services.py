@@ -27,9 +27,11 @@ def with_reason(obj, user, reason: str):
 
 
 def touch_food(food: Food):
-    """Mark a food as changed and flag the meals that use it for review (no history rows of their own)."""
-    Food.objects.filter(pk=food.pk).update(updated_at=timezone.now())
+    """Mark a food as changed and flag the meals that use it for review (no history rows of their own). The meals
+    first: the food's `updated_at` moves the food data's stamp, which keys the cached meal lists (workspace.cache),
+    so a list rendered under the new stamp already sees the flags."""
     Meal.objects.filter(ingredients__food=food).update(needs_review=True)
+    Food.objects.filter(pk=food.pk).update(updated_at=timezone.now())
 
 
 def set_amount(food: Food, nutrient: Nutrient, value: float | None, source: str, *, user, reason: str) -> bool:

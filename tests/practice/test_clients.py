@@ -143,3 +143,24 @@ def test_the_client_page_shows_trends_profiles_and_plans_read_only(dana):
     text = trends.content.decode()
     assert trends.status_code == 200 and "Share of their six targets eaten" in text
     assert trends.context["night_count"] == 1 and "<form" not in text.split("<main", 1)[-1].split("</main>")[0]
+
+
+def test_the_share_of_targets_eaten_counts_the_last_7_days_marks_alone(dana):
+    """A client with a fully marked day 2 days ago has a share; one whose only marked day is 10 days ago has none
+    (the list builds the eaten figures only for clients with a mark in the window: the same figures)."""
+    from journal.access import open_journal
+    from journal.services import mark_meal, plan_day
+    from tests.journal.factories import saved_plan
+
+    for username, ago in (("recent", 2), ("older", 10)):
+        person = client_of(dana, username, username.capitalize())
+        plan = saved_plan(person)
+        journal = open_journal(person)
+        for slot in range(len(plan_day(plan, 1)["meals"])):
+            mark_meal(journal, plan, 1, slot, days_ago(ago), "eaten")
+    response = as_user(dana).get(reverse("practice:client_list"))
+    figures = {row["name"]: row["eaten"] for row in response.context["rows"]}
+    assert figures["Older"] is None
+    assert figures["Recent"] is not None and 0 < figures["Recent"] <= 1
+    cells = response.content.decode().split("<tbody>")[1]
+    assert f"{round(figures['Recent'] * 100)}%" in cells and "–" in cells

@@ -2,40 +2,58 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from config import page_cache
+from config.page_cache import cacheable_query
+from nutrition.cache import data_stamp
 from nutrition.models import RLS_NUTRIENTS, Food
 from nutrition.selectors import rls_nutrients
 
-from .. import selectors, services
+from .. import cache, selectors, services
 from ..access import dietitian_required
 from ..forms import AmountForm, FoodFilterForm, FoodForm, NutrientValuesForm
+
+# The food list's parameters: a query string naming any other is rendered, never cached.
+FOOD_LIST_PARAMS = ("q", "group", "source", "diet", "unknown", "review", "page")
+REVIEW_PER_PAGE = 50
+REVIEW_PARAMS = ("page", "meal_page")
 
 
 @dietitian_required
 def home(request):
-    context = {
-        "food_count": selectors.food_count(),
-        "review_food_count": selectors.foods_needing_review().count(),
-        "review_meal_count": selectors.meals_needing_review().count(),
-        "batches": selectors.recent_batches(5),
-    }
-    return render(request, "workspace/home.html", context)
+    counts = page_cache.cached("workspace-counts", cache.stamps(), selectors.workspace_counts)
+    return render(request, "workspace/home.html", {**counts, "batches": selectors.recent_batches(5)})
 
 
 @dietitian_required
 @vary_on_headers("HX-Request")
 def food_list(request):
-    filters = FoodFilterForm(request.GET or None, sources=selectors.food_sources())
-    page = Paginator(selectors.filtered_foods(request.GET), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filters": filters, "page": page, "nutrients": rls_nutrients(), "query": query.urlencode()}
-    template = "workspace/food_list.html#results" if request.htmx else "workspace/food_list.html"
-    return render(request, template, context)
+    """The food list's body (or, for htmx, its results) is the same for every dietitian: cached, keyed by the food
+    data's stamp and the query's values (`workspace.cache`); a query string naming other parameters is rendered."""
+    fragment = "results" if request.htmx and not request.htmx.history_restore_request else "body"
+    template = f"workspace/food_list.html#{fragment}"
+
+    def context() -> dict:
+        filters = FoodFilterForm(request.GET or None, sources=selectors.food_sources())
+        page = Paginator(selectors.filtered_foods(request.GET), 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {"filters": filters, "page": page, "nutrients": rls_nutrients(), "query": query.urlencode()}
+
+    if cacheable_query(request, FOOD_LIST_PARAMS):
+        values = tuple(request.GET.get(name, "") for name in FOOD_LIST_PARAMS)
+        body = cache.fragment(request, f"food-list-{fragment}", (data_stamp(), values), template, context)
+    else:
+        body = render_to_string(template, context())
+    if fragment == "results":
+        return HttpResponse(body)
+    return render(request, "workspace/food_list.html", {"body": body})
 
 
 @dietitian_required
@@ -97,7 +115,28 @@ def _row(food, nutrient, amount):
 
 @dietitian_required
 def review(request):
-    foods = Paginator(selectors.foods_needing_review(), 50).get_page(request.GET.get("page"))
-    meals = [(meal, selectors.changed_foods_of(meal)) for meal in selectors.meals_needing_review()]
-    context = {"foods": foods, "meals": meals, "nutrients": rls_nutrients()}
-    return render(request, "workspace/review.html", context)
+    """Meals whose foods changed and foods with an unknown value or a flag, each list REVIEW_PER_PAGE a page. The
+    body is the same for every dietitian: cached, keyed by the food and meal stamps and the page numbers, with the
+    dietitian's own CSRF token put in its forms (`workspace.cache`)."""
+    template = "workspace/review.html#body"
+
+    def context() -> dict:
+        foods = Paginator(selectors.foods_needing_review(), REVIEW_PER_PAGE).get_page(request.GET.get("page"))
+        meals = Paginator(selectors.meals_needing_review().order_by("name", "pk"), REVIEW_PER_PAGE)
+        meals = meals.get_page(request.GET.get("meal_page"))
+        changed = selectors.changed_foods_by_meal(meals.object_list)
+        return {
+            "foods": foods,
+            "meal_page": meals,
+            "meals": [(meal, changed[meal.pk]) for meal in meals.object_list],
+            "nutrients": rls_nutrients(),
+            "foods_query": urlencode({"meal_page": meals.number}) if meals.number > 1 else "",
+            "meals_query": urlencode({"page": foods.number}) if foods.number > 1 else "",
+        }
+
+    if cacheable_query(request, REVIEW_PARAMS):
+        values = tuple(request.GET.get(name, "") for name in REVIEW_PARAMS)
+        body = cache.fragment(request, "review", (*cache.stamps(), values), template, context)
+    else:
+        body = render_to_string(template, context())
+    return render(request, "workspace/review.html", {"body": body})

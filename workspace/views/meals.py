@@ -1,24 +1,49 @@
 """Meal list and meal editing: ingredients and grams, with the nutrients of one serving recomputed live."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from config.page_cache import cacheable_query
 from nutrition.models import Food
 from planner.models.meals import Meal
 from planner.recipes import food_names, recipe_problems
 
-from .. import selectors, services
+from .. import cache, selectors, services
 from ..access import dietitian_required
-from ..forms import IngredientFormSet, MealForm, food_label, ingredient_initial
+from ..forms import IngredientFormSet, MealFilterForm, MealForm, food_label, ingredient_initial
+
+MEALS_PER_PAGE = 50
+# The meal list's parameters: a query string naming any other is rendered, never cached.
+MEAL_LIST_PARAMS = ("q", "slot", "review", "page")
 
 
 @dietitian_required
 def meal_list(request):
-    meals = selectors.meals_in_order()
-    review_ids = selectors.meal_ids_needing_review()
-    return render(request, "workspace/meal_list.html", {"meals": meals, "review_ids": review_ids})
+    """Meals, MEALS_PER_PAGE a page, searchable and filtered; the body is the same for every dietitian: cached,
+    keyed by the food and meal stamps and the query's values (`workspace.cache`)."""
+    template = "workspace/meal_list.html#body"
+
+    def context() -> dict:
+        page = Paginator(selectors.meals_in_order(request.GET), MEALS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return {
+            "page": page,
+            "filters": MealFilterForm(request.GET or None),
+            "review_ids": selectors.meal_ids_needing_review(),
+            "query": query.urlencode(),
+        }
+
+    if cacheable_query(request, MEAL_LIST_PARAMS):
+        values = tuple(request.GET.get(name, "") for name in MEAL_LIST_PARAMS)
+        body = cache.fragment(request, "meal-list", (*cache.stamps(), values), template, context)
+    else:
+        body = render_to_string(template, context())
+    return render(request, "workspace/meal_list.html", {"body": body})
 
 
 @dietitian_required
