@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -90,35 +91,42 @@ def cache_key(name: str, parts: tuple) -> str:
     return f"{name}:{hashlib.md5(raw, usedforsecurity=False).hexdigest()}"
 
 
-def _get(key: str):
-    """The value under `key`: from this process if it holds it, else from the shared cache (then held here)."""
+def _get(key: str, timeout: int | None = None):
+    """The value under `key`: from this process if it holds it (and its time is not up), else from the shared cache
+    (then held here)."""
     with _local_lock:
-        value = _local.get(key)
-        if value is not None:
-            _local.move_to_end(key)
-            return value
+        held = _local.get(key)
+        if held is not None:
+            value, until = held
+            if until > time.monotonic():
+                _local.move_to_end(key)
+                return value
+            del _local[key]
     value = page_cache().get(key)
     if value is not None:
-        _hold(key, value)
+        _hold(key, value, timeout or TIMEOUT)
     return value
 
 
-def _hold(key: str, value) -> None:
+def _hold(key: str, value, timeout: int) -> None:
+    """Hold `value` in this process for at most `timeout` seconds, as long as the shared cache keeps it (a person's
+    fragments an hour: their data does not linger in a quiet worker's memory either)."""
     with _local_lock:
-        _local[key] = value
+        _local[key] = (value, time.monotonic() + timeout)
         while len(_local) > LOCAL_ENTRIES:
             _local.popitem(last=False)
 
 
-def cached(name: str, parts: tuple, build: Callable[[], T]) -> T:
+def cached(name: str, parts: tuple, build: Callable[[], T], timeout: int | None = None) -> T:
     """The value cached under `name` and `parts` (which must include `data_stamp()` when the value
-    depends on food data), or `build()` stored there. `build` may raise (e.g. Http404): nothing is stored."""
+    depends on food data), or `build()` stored there for `timeout` seconds (a day unless given: PERSONAL_TIMEOUT
+    for a value that holds a person's data). `build` may raise (e.g. Http404): nothing is stored."""
     key = cache_key(name, parts)
-    value = _get(key)
+    value = _get(key, timeout)
     if value is None:
         value = build()
-        page_cache().set(key, value, TIMEOUT)
-        _hold(key, value)
+        page_cache().set(key, value, timeout or TIMEOUT)
+        _hold(key, value, timeout or TIMEOUT)
     return value
 
 
@@ -143,12 +151,12 @@ def personal(request, name: str, stamp: Callable[[], object], build: Callable[[s
     slot = token_slot()
     before = stamp()
     key = cache_key(f"person-{name}", (request.user.pk, before, slot))
-    html = _get(key)
+    html = _get(key, PERSONAL_TIMEOUT)
     if html is None:
         html = build(slot)
         if stamp() == before:
             page_cache().set(key, html, PERSONAL_TIMEOUT)
-            _hold(key, html)
+            _hold(key, html, PERSONAL_TIMEOUT)
     return mark_safe(html.replace(slot, get_token(request)))  # noqa: S308 (rendered by a template, escaped there)
 
 

@@ -54,7 +54,8 @@ def _prefilled_form(request, initial=None):
         return render_to_string("planner/plan_form.html#plan-fields", {"form": form, "prefill_notes": prefill.notes})
 
     whose = request.user.pk if values or prefill.notes else None
-    fields = page_cache.cached("plan-fields", (whose, sorted(values.items()), prefill.notes), build)
+    fields = page_cache.cached("plan-fields", (whose, sorted(values.items()), prefill.notes), build,
+                               page_cache.PERSONAL_TIMEOUT if whose is not None else None)
     return {"form": None, "plan_fields": mark_safe(fields), "profiles": Profile.objects.owned_by(request.user)}  # noqa: S308
 
 

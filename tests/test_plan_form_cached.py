@@ -94,3 +94,27 @@ def test_a_signed_in_plan_form_runs_a_fixed_number_of_queries(client, person):
     with CaptureQueriesContext(connection) as with_labs:
         form_page(client)
     assert len(empty) == len(with_labs) <= 6, ([q["sql"][:60] for q in empty], [q["sql"][:60] for q in with_labs])
+
+
+def test_a_persons_form_values_are_kept_an_hour_at_most_in_the_shared_cache_and_in_the_process(client, person,
+                                                                                             monkeypatch):
+    """The fields hold the person's labs and body: kept for PERSONAL_TIMEOUT (an hour), not the day that what
+    everyone sees alike is kept; and a worker does not hold them in its memory past that either."""
+    from config import page_cache
+
+    stored = []
+    shared = page_cache.page_cache()
+    real_set = shared.set
+    monkeypatch.setattr(shared, "set", lambda key, value, timeout=None, **kw: (
+        stored.append((key, timeout)), real_set(key, value, timeout, **kw))[1])
+    client.post(reverse("journal:lab_add"),
+                {"date": days_ago(5).isoformat(), "lab": "ferritin", "value": "41", "unit": "ng/mL"})
+    assert 'value="41.0"' in ferritin(form_page(client))
+    personal = [(key, timeout) for key, timeout in stored if key.startswith("plan-fields:")]
+    assert personal and all(timeout == page_cache.PERSONAL_TIMEOUT for _key, timeout in personal), stored
+    key = personal[-1][0]
+    assert page_cache._get(key) is not None  # held in this process
+    shared.delete(key)  # the shared cache's hour is up...
+    now = page_cache.time.monotonic()
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: now + page_cache.PERSONAL_TIMEOUT + 1)
+    assert page_cache._get(key) is None  # ...and so is the process's
