@@ -12,6 +12,9 @@ from types import SimpleNamespace
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 
+# What else django-ipware reads from the settings, in the key too.
+IPWARE_SETTINGS = ("IPWARE_STRICT", "IPWARE_ALGORITHM", "IPWARE_META_PROXY_COUNT", "IPWARE_META_PRECEDENCE_ORDER")
+
 
 def client_ip(request) -> str:
     if settings.AXES_CLIENT_IP_CALLABLE:  # it may read anything of the request: nothing to remember by
@@ -19,7 +22,7 @@ def client_ip(request) -> str:
     else:
         order = tuple(settings.AXES_IPWARE_META_PRECEDENCE_ORDER)
         config = (order, settings.AXES_IPWARE_PROXY_COUNT, tuple(settings.AXES_IPWARE_PROXY_TRUSTED_IPS or ()),
-                  settings.AXES_IPWARE_PROXY_ORDER)
+                  settings.AXES_IPWARE_PROXY_ORDER, *(getattr(settings, name, None) for name in IPWARE_SETTINGS))
         address = _address(tuple(request.META.get(name) for name in order), config)
     return address or request.META.get("REMOTE_ADDR") or "0.0.0.0"  # noqa: S104
 

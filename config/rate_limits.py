@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -59,6 +60,7 @@ IN_FLIGHT_MARGIN = 30  # seconds past the solver's time limit before a lock left
 KNOWN_BLOCK_SECONDS = 60
 KNOWN_BLOCKS_MAX = 10_000
 _known_blocks: dict[str, tuple[float, float]] = {}
+_known_blocks_lock = threading.Lock()
 
 
 def _usage(request, group: str, kind: str, key, *, increment: bool) -> dict | None:
@@ -169,12 +171,13 @@ def _known_block(key: str, now: float) -> float | None:
 
 
 def _remember_block(key: str, until: float, now: float) -> None:
-    if len(_known_blocks) >= KNOWN_BLOCKS_MAX:  # a flood from many addresses: keep the memory bounded
-        for old in [old for old, (_, read_again) in _known_blocks.items() if read_again <= now]:
-            del _known_blocks[old]
-        if len(_known_blocks) >= KNOWN_BLOCKS_MAX:
-            _known_blocks.clear()
-    _known_blocks[key] = (until, min(until, now + KNOWN_BLOCK_SECONDS))
+    with _known_blocks_lock:  # threaded workers (gthread, ASGI) remember blocks at once
+        if len(_known_blocks) >= KNOWN_BLOCKS_MAX:  # a flood from many addresses: keep the memory bounded
+            for old in [old for old, (_, read_again) in _known_blocks.items() if read_again <= now]:
+                del _known_blocks[old]
+            if len(_known_blocks) >= KNOWN_BLOCKS_MAX:
+                _known_blocks.clear()
+        _known_blocks[key] = (until, min(until, now + KNOWN_BLOCK_SECONDS))
 
 
 def forget_blocks() -> None:
