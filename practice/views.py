@@ -33,6 +33,7 @@ CLIENTS_PER_PAGE = 50
 @dietitian_required
 def client_list(request):
     sort = request.GET.get("sort", "name")
+    sort = sort if sort in selectors.SORTS else "name"  # as the list reads it: one key for every unknown sort
     descending = request.GET.get("dir") == "desc"
     query = request.GET.get("q", "").strip()
     today = timezone.localdate()

@@ -199,3 +199,20 @@ def test_the_review_list_pages_its_meals_apart_from_its_foods(signed_in, foods):
     assert "Review meal 054" in second and "Review meal 000" not in second
     assert 'href="?meal_page=2&amp;page=1"' in second  # the foods' pager keeps the meals' page
     assert 'href="?page=2&amp;meal_page=1"' in second  # and the other way round
+
+
+@pytest.mark.parametrize("name", ["workspace:meal_list", "workspace:food_list", "workspace:review"])
+def test_one_page_is_kept_once_however_its_number_is_spelled(signed_in, name, monkeypatch):
+    """`?page=02` is page 2 and `?page=x` page 1, as the paginator reads them: each page is kept under one key, not
+    one per spelling (a dietitian's junk query strings add no entries)."""
+    from config import page_cache
+
+    kept = []
+    shared = page_cache.page_cache()
+    real_set = shared.set
+    monkeypatch.setattr(shared, "set", lambda key, value, timeout=None, **kw: (
+        kept.append(key), real_set(key, value, timeout, **kw))[1])
+    number = "meal_page" if name == "workspace:review" else "page"
+    for query in ({}, {number: "1"}, {number: "x"}, {number: "01"}, {number: "2"}, {number: "02"}, {number: "002"}):
+        page(signed_in, name, query)
+    assert len([key for key in kept if key.startswith("workspace-")]) <= 2, kept

@@ -62,3 +62,15 @@ def fragment(request, name: str, parts: tuple, template: str, context: Callable[
         f"workspace-{name}", (*parts, slot), lambda: render_to_string(template, {**context(), "csrf_token": slot})
     )
     return mark_safe(html.replace(slot, get_token(request)))  # noqa: S308 (our own template's output)
+
+
+def query_values(request, params: tuple[str, ...]) -> tuple[str, ...]:
+    """The values of `params` in the request's query, for a key: a page number as the paginator reads it (`02` is
+    page 2, anything not a number page 1), so that one page is not kept under many spellings."""
+    values = []
+    for name in params:
+        value = request.GET.get(name, "")
+        if name.endswith("page"):
+            value = str(int(value)) if value.isdigit() and int(value) > 1 else ""
+        values.append(value)
+    return tuple(values)

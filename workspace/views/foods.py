@@ -47,7 +47,7 @@ def food_list(request):
         return {"filters": filters, "page": page, "nutrients": rls_nutrients(), "query": query.urlencode()}
 
     if cacheable_query(request, FOOD_LIST_PARAMS):
-        values = tuple(request.GET.get(name, "") for name in FOOD_LIST_PARAMS)
+        values = cache.query_values(request, FOOD_LIST_PARAMS)
         body = cache.fragment(request, f"food-list-{fragment}", (data_stamp(), values), template, context)
     else:
         body = render_to_string(template, context())
@@ -135,7 +135,7 @@ def review(request):
         }
 
     if cacheable_query(request, REVIEW_PARAMS):
-        values = tuple(request.GET.get(name, "") for name in REVIEW_PARAMS)
+        values = cache.query_values(request, REVIEW_PARAMS)
         body = cache.fragment(request, "review", (*cache.stamps(), values), template, context)
     else:
         body = render_to_string(template, context())

@@ -39,7 +39,7 @@ def meal_list(request):
         }
 
     if cacheable_query(request, MEAL_LIST_PARAMS):
-        values = tuple(request.GET.get(name, "") for name in MEAL_LIST_PARAMS)
+        values = cache.query_values(request, MEAL_LIST_PARAMS)
         body = cache.fragment(request, "meal-list", (*cache.stamps(), values), template, context)
     else:
         body = render_to_string(template, context())
