@@ -21,7 +21,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .plan_milp import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, Week, build_block, fixed_locks
+from .plan_milp import MIP_REL_GAP, PORTION_PENALTY, RESTRICTED_EXTRA_MEALS, Week, build_block, fixed_locks
 from .plan_types import PlanProblem
 
 LNS_MAX_SOLVES = 4  # pair MILPs with the weakest day, at most
@@ -31,6 +31,11 @@ POLISH_NODES = 1  # root node only (cuts and heuristics): ~0.1-0.3 s each
 POLISH_GAP = 1e-3  # relative and absolute; the day pass stops within MIP_REL_GAP (0.01) of each day's bound
 MIN_DAY_COST = 1e-3  # a day costing less than this is as good as it gets
 IMPROVEMENT = 1e-6
+DAY_SOLVES = 7
+DAY_TOP = 10
+DAY_GAP = 1e-4
+DAY_NODES = 1
+DAY_MIN_GAIN = 2e-4
 
 
 def day_costs(week: Week, chosen: dict) -> np.ndarray:
@@ -66,6 +71,14 @@ def improve_week(
     if p.days < 2:
         return 0
     accepted = _weakest_day_pairs(p, chosen, leftover_of, kept, deadline)
+    week = Week(p)
+    excess = day_costs(week, chosen)
+    for (d, _s), (_meal_id, scale) in chosen.items():
+        excess[d] += PORTION_PENALTY * abs(scale - 1.0)
+    for d in sorted(range(p.days), key=lambda d: (-excess[d], d))[:DAY_SOLVES]:
+        if time.perf_counter() > deadline:
+            break
+        accepted += _resolve(p, chosen, leftover_of, kept, [d], deadline, DAY_GAP, DAY_NODES, DAY_TOP, DAY_MIN_GAIN)
     pairs = [(d, d + 1) for d in range(0, p.days - 1, 2)]
     if p.days % 2:
         pairs.append((p.days - 2, p.days - 1))
@@ -124,6 +137,8 @@ def _resolve(
     deadline: float,
     gap: float = MIP_REL_GAP,
     nodes: int = LNS_NODES,
+    top: int | None = None,
+    min_gain: float = IMPROVEMENT,
 ) -> bool:
     """Solve the days in `block` again with everything else fixed; apply and return True when strictly better."""
     breakfast = p.slots.index("breakfast") if "breakfast" in p.slots else None
@@ -158,18 +173,36 @@ def _resolve(
         return False
     remaining = max(deadline - time.perf_counter(), 0.05)
     now = full.model.solve(remaining, relax=True, fix=fix)
-    lp = full.model.solve(remaining, relax=True)
-    if now.x is None or lp.x is None or lp.fun >= now.fun - IMPROVEMENT:
+    if now.x is None:
         return False
-    used = lp.x[:n] > 1e-6
-    allowed = {}
-    for d in block:
-        for s in range(len(p.slots)):
-            here = (full.day == d) & (full.slot == s)
-            dense = sorted(set(full.meal[here].tolist()), key=lambda m: -week.density[m])[:RESTRICTED_EXTRA_MEALS]
-            allowed[(d, s)] = set(full.meal[here & (used | (fix > 0.5))].tolist()) | set(dense)
-    restricted = build_block(week, block, fixed, hard_energy=True, variety=False, allowed=allowed)
-    res = restricted.model.solve(max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap)
+    cutoff = now.fun - IMPROVEMENT  # HiGHS looks only for strictly better plans (and prunes by it from the start)
+    if top is not None:
+        # the options the block's LP prices best (smallest reduced cost) per slot, and the current ones
+        lp = full.model.reduced_costs(remaining)
+        if lp is None or lp[0] >= now.fun - min_gain:
+            return False
+        only = fix > 0.5
+        for d in block:
+            for s in range(len(p.slots)):
+                here = np.flatnonzero((full.day == d) & (full.slot == s))
+                only[here[np.argsort(lp[2][here], kind="stable")[:top]]] = True
+        restricted = full
+        res = full.model.solve(
+            max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap, cutoff=cutoff, only=only
+        )
+    else:
+        lp = full.model.solve(remaining, relax=True)
+        if lp.x is None or lp.fun >= now.fun - min_gain:
+            return False
+        used = lp.x[:n] > 1e-6
+        allowed = {}
+        for d in block:
+            for s in range(len(p.slots)):
+                here = (full.day == d) & (full.slot == s)
+                dense = sorted(set(full.meal[here].tolist()), key=lambda m: -week.density[m])[:RESTRICTED_EXTRA_MEALS]
+                allowed[(d, s)] = set(full.meal[here & (used | (fix > 0.5))].tolist()) | set(dense)
+        restricted = build_block(week, block, fixed, hard_energy=True, variety=False, allowed=allowed)
+        res = restricted.model.solve(max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap, cutoff=cutoff)
     if res.x is None or restricted.empty != full.empty or res.fun >= now.fun - IMPROVEMENT:
         return False
     picked = np.flatnonzero(res.x[: len(restricted.meal)] > 0.5)
