@@ -33,7 +33,10 @@ from .plan_types import PlanProblem
 
 LNS_MAX_SOLVES = 4  # pair MILPs with the weakest day, at most
 LNS_NODES = 20  # branch-and-bound nodes per such pair
-POLISH_SOLVES = 0  # pairs of neighbouring days after the day solves (each ~0.3 s; see docs/performance.md)
+POLISH_SOLVES = 0  # pairs of neighbouring days, (0, 1), (2, 3), ..., before the day solves (each ~0.3 s)
+# with leftovers, two: a pair is the only move that can place a new leftover (a dinner and the next day's lunch),
+# and without them fewer second portions were eaten (2 fewer cooking sessions, not 3, in one benchmark profile)
+LEFTOVER_POLISH_SOLVES = 2
 POLISH_NODES = 1  # root node only (cuts and heuristics): ~0.1-0.3 s each
 POLISH_GAP = 1e-3  # relative and absolute; the day pass stops within MIP_REL_GAP (0.01) of each day's bound
 MIN_DAY_COST = 1e-3  # a day costing less than this is as good as it gets
@@ -74,12 +77,20 @@ def improve_week(
     """Improve `chosen` ((day, slot) -> (meal id, scale)) and `leftover_of` in place; returns the moves kept.
 
     `kept` holds the (day, slot) keys that must not change (the caller's locks). The weakest-day pairs stop after
-    LNS_MAX_SOLVES solves or when no pair helps; then up to DAY_SOLVES single days and POLISH_SOLVES pairs; every
+    LNS_MAX_SOLVES solves or when no pair helps; then POLISH_SOLVES pairs (LEFTOVER_POLISH_SOLVES with leftovers)
+    and up to DAY_SOLVES single days, last, so a day solve never undoes a later move; every
     stage stops at `deadline` (perf_counter seconds).
     """
     if p.days < 2:
         return 0
     accepted = _weakest_day_pairs(p, chosen, leftover_of, kept, deadline)
+    pairs = [(d, d + 1) for d in range(0, p.days - 1, 2)]
+    if p.days % 2:
+        pairs.append((p.days - 2, p.days - 1))
+    for pair in pairs[: LEFTOVER_POLISH_SOLVES if p.leftovers else POLISH_SOLVES]:
+        if time.perf_counter() > deadline:
+            break
+        accepted += _resolve(p, chosen, leftover_of, kept, list(pair), deadline, POLISH_GAP, POLISH_NODES)
     week = Week(p)
     todo, solves = set(range(p.days)), 0
     for _round in range(DAY_ROUNDS):
@@ -95,13 +106,6 @@ def improve_week(
                 accepted += 1
                 moved.add(d)
         todo = {e for d in moved for e in (d - 1, d, d + 1) if 0 <= e < p.days}
-    pairs = [(d, d + 1) for d in range(0, p.days - 1, 2)]
-    if p.days % 2:
-        pairs.append((p.days - 2, p.days - 1))
-    for pair in pairs[:POLISH_SOLVES]:
-        if time.perf_counter() > deadline:
-            break
-        accepted += _resolve(p, chosen, leftover_of, kept, list(pair), deadline, POLISH_GAP, POLISH_NODES)
     return accepted
 
 
