@@ -47,7 +47,6 @@ class SparseMilp:
         nodes: int | None = None,
         gap: float = MIP_REL_GAP,
         cutoff: float | None = None,
-        extra: dict | None = None,
         only: np.ndarray | None = None,
     ):
         c = np.concatenate(self.cost)
@@ -76,9 +75,8 @@ class SparseMilp:
         }
         if nodes is not None:
             options["node_limit"] = nodes
-        if cutoff is not None:  # HiGHS's upper limit: only solutions below it are looked for
+        if cutoff is not None:  # HiGHS prunes by this upper limit (it may still return a worse plan: callers check)
             options["objective_bound"] = cutoff
-        options.update(extra or {})
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
             return milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=constraints, options=options)
