@@ -11,12 +11,12 @@ Why a rolling horizon: a whole-week MILP (~7,000 binaries) takes HiGHS ~14 s, an
 every meal (~1,000) spends ~0.3-0.5 s in HiGHS's root node. So days are solved in order, each with the
 week so far (and every lock) fixed, so the hard variety rules carry forward exactly; and each day's
 MILP runs over the meals its LP relaxation picks (see `_solve_day`). Then `plan_search` looks at the week as a
-whole: the weakest day is solved again jointly with one other day at a time, and pairs of neighbouring days are
-polished to a finer gap (moves kept only when the week's objective drops); and, in a plan without locks or links
-between days, whole days are reordered so that the days short of vitamin D or B12 are spread over the week
-rather than all at its end. The model itself is in `plan_milp` (rows in `plan_rows`, the HiGHS call in
-`plan_sparse`), its input and output types in `plan_types`. `relaxation_bound` and `plan_objective` let the
-benchmark measure the price of that decomposition against the whole-week LP bound.
+whole: the weakest day is solved again jointly with one other day at a time, then each day alone over the options
+its LP prices best (with leftovers, pairs of neighbouring days first), moves kept only when the week's objective
+drops; and, in a plan without locks or links between days, whole days are reordered so that the days short of
+vitamin D or B12 are spread over the week rather than all at its end. The model itself is in `plan_milp` (rows
+in `plan_rows`, the HiGHS call in `plan_sparse`), its input and output types in `plan_types`. `relaxation_bound`
+and `plan_objective` let the benchmark measure the price of that decomposition against the whole-week LP bound.
 
 Status: "optimal" when every day is within MIP_REL_GAP of its bound; "feasible" when a plan came back
 with a larger gap or with slots left out (see notes); "time_limit" when `time_limit` cut a day short;

@@ -1,4 +1,4 @@
-"""The week as a whole: a large-neighbourhood search over pairs of days, after the day-by-day pass.
+"""The week as a whole: a large-neighbourhood search over pairs of days and single days, after the day-by-day pass.
 
 The rolling horizon (`optimizer.solve_plan`) solves each day with the earlier days fixed, so it can spend a
 scarce meal early (a vegan's few vitamin D or B12 meals, each allowed at most `max_per_week` times and never on
@@ -8,6 +8,13 @@ as the whole week (so an accepted move lowers the week's objective by exactly wh
 is kept only when it is strictly better. Each pair's MILP runs over the meals the pair's LP relaxation uses, plus
 the current ones and the most nutrient-dense per slot, with a node limit (not a time cap) so that the same seed
 gives the same plan on a busy machine.
+
+Then each day is solved again alone (most costly first; a second round for the days moved and their neighbours):
+the day-by-day pass stops within an absolute 0.01 of each day's bound, while a day's whole cost is ~1e-3 of portion
+and tie-breaking terms, so most of the week's gap to its LP bound is there. That MILP runs over the options the
+day's LP prices best (smallest reduced cost, DAY_TOP per slot) and the current ones, root node only, with HiGHS's
+objective bound set just below the current cost so that it looks only for better days and prunes by that from the
+start (all moves here use that cutoff). Pairs of neighbouring days can be polished after that (POLISH_SOLVES).
 
 What stays fixed in a move: every other day; kept (locked) meals; a leftover lunch whose dinner is outside the
 pair and a dinner whose leftover is outside it; with "the same breakfast", every breakfast.
@@ -21,16 +28,25 @@ from dataclasses import replace
 
 import numpy as np
 
-from .plan_milp import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, Week, build_block, fixed_locks
+from .plan_milp import MIP_REL_GAP, PORTION_PENALTY, RESTRICTED_EXTRA_MEALS, Week, build_block, fixed_locks
 from .plan_types import PlanProblem
 
 LNS_MAX_SOLVES = 4  # pair MILPs with the weakest day, at most
 LNS_NODES = 20  # branch-and-bound nodes per such pair
-POLISH_SOLVES = 2  # then pairs of neighbouring days, (0, 1), (2, 3); 3 pairs took p95 over 2 s (docs/performance.md)
+POLISH_SOLVES = 0  # pairs of neighbouring days, (0, 1), (2, 3), ..., before the day solves (each ~0.3 s)
+# with leftovers, two: a pair is the only move that can place a new leftover (a dinner and the next day's lunch),
+# and without them fewer second portions were eaten (2 fewer cooking sessions, not 3, in one benchmark profile)
+LEFTOVER_POLISH_SOLVES = 2
 POLISH_NODES = 1  # root node only (cuts and heuristics): ~0.1-0.3 s each
 POLISH_GAP = 1e-3  # relative and absolute; the day pass stops within MIP_REL_GAP (0.01) of each day's bound
 MIN_DAY_COST = 1e-3  # a day costing less than this is as good as it gets
 IMPROVEMENT = 1e-6
+DAY_SOLVES = 14  # single-day solves in all, most costly days first
+DAY_ROUNDS = 2  # the second round: the days moved in the first and their neighbours
+DAY_TOP = 10  # options per slot a day's MILP may use beside the current ones: those its LP prices best
+DAY_GAP = 1e-4  # relative and absolute: a day costs ~1e-3 in portion and tie-breaking terms
+DAY_NODES = 1  # root node only (cuts and heuristics), a node limit so that the same seed gives the same plan
+DAY_MIN_GAIN = 2e-4  # a day whose LP bound is within this of its current cost is not solved again
 
 
 def day_costs(week: Week, chosen: dict) -> np.ndarray:
@@ -60,8 +76,10 @@ def improve_week(
 ) -> int:
     """Improve `chosen` ((day, slot) -> (meal id, scale)) and `leftover_of` in place; returns the moves kept.
 
-    `kept` holds the (day, slot) keys that must not change (the caller's locks). Stops after LNS_MAX_SOLVES pair
-    solves, when no pair with the weakest day helps, or at `deadline` (perf_counter seconds).
+    `kept` holds the (day, slot) keys that must not change (the caller's locks). The weakest-day pairs stop after
+    LNS_MAX_SOLVES solves or when no pair helps; then POLISH_SOLVES pairs (LEFTOVER_POLISH_SOLVES with leftovers)
+    and up to DAY_SOLVES single days, last, so a day solve never undoes a later move; every
+    stage stops at `deadline` (perf_counter seconds).
     """
     if p.days < 2:
         return 0
@@ -69,10 +87,25 @@ def improve_week(
     pairs = [(d, d + 1) for d in range(0, p.days - 1, 2)]
     if p.days % 2:
         pairs.append((p.days - 2, p.days - 1))
-    for pair in pairs[:POLISH_SOLVES]:
+    for pair in pairs[: LEFTOVER_POLISH_SOLVES if p.leftovers else POLISH_SOLVES]:
         if time.perf_counter() > deadline:
             break
         accepted += _resolve(p, chosen, leftover_of, kept, list(pair), deadline, POLISH_GAP, POLISH_NODES)
+    week = Week(p)
+    todo, solves = set(range(p.days)), 0
+    for _round in range(DAY_ROUNDS):
+        excess = day_costs(week, chosen)
+        for (d, _s), (_meal_id, scale) in chosen.items():
+            excess[d] += PORTION_PENALTY * abs(scale - 1.0)
+        moved = set()
+        for d in sorted(todo, key=lambda d: (-excess[d], d)):
+            if solves >= DAY_SOLVES or time.perf_counter() > deadline:
+                break
+            solves += 1
+            if _resolve(p, chosen, leftover_of, kept, [d], deadline, DAY_GAP, DAY_NODES, DAY_TOP, DAY_MIN_GAIN):
+                accepted += 1
+                moved.add(d)
+        todo = {e for d in moved for e in (d - 1, d, d + 1) if 0 <= e < p.days}
     return accepted
 
 
@@ -124,6 +157,8 @@ def _resolve(
     deadline: float,
     gap: float = MIP_REL_GAP,
     nodes: int = LNS_NODES,
+    top: int | None = None,
+    min_gain: float = IMPROVEMENT,
 ) -> bool:
     """Solve the days in `block` again with everything else fixed; apply and return True when strictly better."""
     breakfast = p.slots.index("breakfast") if "breakfast" in p.slots else None
@@ -158,18 +193,36 @@ def _resolve(
         return False
     remaining = max(deadline - time.perf_counter(), 0.05)
     now = full.model.solve(remaining, relax=True, fix=fix)
-    lp = full.model.solve(remaining, relax=True)
-    if now.x is None or lp.x is None or lp.fun >= now.fun - IMPROVEMENT:
+    if now.x is None:
         return False
-    used = lp.x[:n] > 1e-6
-    allowed = {}
-    for d in block:
-        for s in range(len(p.slots)):
-            here = (full.day == d) & (full.slot == s)
-            dense = sorted(set(full.meal[here].tolist()), key=lambda m: -week.density[m])[:RESTRICTED_EXTRA_MEALS]
-            allowed[(d, s)] = set(full.meal[here & (used | (fix > 0.5))].tolist()) | set(dense)
-    restricted = build_block(week, block, fixed, hard_energy=True, variety=False, allowed=allowed)
-    res = restricted.model.solve(max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap)
+    cutoff = now.fun - IMPROVEMENT  # HiGHS looks only for strictly better plans (and prunes by it from the start)
+    if top is not None:
+        # the options the block's LP prices best (smallest reduced cost) per slot, and the current ones
+        lp = full.model.reduced_costs(remaining)
+        if lp is None or lp[0] >= now.fun - min_gain:
+            return False
+        only = fix > 0.5
+        for d in block:
+            for s in range(len(p.slots)):
+                here = np.flatnonzero((full.day == d) & (full.slot == s))
+                only[here[np.argsort(lp[2][here], kind="stable")[:top]]] = True
+        restricted = full
+        res = full.model.solve(
+            max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap, cutoff=cutoff, only=only
+        )
+    else:
+        lp = full.model.solve(remaining, relax=True)
+        if lp.x is None or lp.fun >= now.fun - min_gain:
+            return False
+        used = lp.x[:n] > 1e-6
+        allowed = {}
+        for d in block:
+            for s in range(len(p.slots)):
+                here = (full.day == d) & (full.slot == s)
+                dense = sorted(set(full.meal[here].tolist()), key=lambda m: -week.density[m])[:RESTRICTED_EXTRA_MEALS]
+                allowed[(d, s)] = set(full.meal[here & (used | (fix > 0.5))].tolist()) | set(dense)
+        restricted = build_block(week, block, fixed, hard_energy=True, variety=False, allowed=allowed)
+        res = restricted.model.solve(max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap, cutoff=cutoff)
     if res.x is None or restricted.empty != full.empty or res.fun >= now.fun - IMPROVEMENT:
         return False
     picked = np.flatnonzero(res.x[: len(restricted.meal)] > 0.5)

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 MIP_REL_GAP = 0.01
 
@@ -46,11 +46,15 @@ class SparseMilp:
         fix: np.ndarray | None = None,
         nodes: int | None = None,
         gap: float = MIP_REL_GAP,
+        cutoff: float | None = None,
+        only: np.ndarray | None = None,
     ):
         c = np.concatenate(self.cost)
         integrality = np.zeros(self.n) if relax else np.concatenate(self.integer)
         ub = np.concatenate(self.upper)
         lb = np.zeros(self.n)
+        if only is not None:  # only these of the first len(only) (option) variables may be used
+            ub[: len(only)] = np.where(only, ub[: len(only)], 0.0)
         if fix is not None:  # fix the first len(fix) (option) variables
             lb[: len(fix)] = ub[: len(fix)] = fix
         constraints = ()
@@ -71,6 +75,33 @@ class SparseMilp:
         }
         if nodes is not None:
             options["node_limit"] = nodes
+        if cutoff is not None:  # HiGHS prunes by this upper limit (it may still return a worse plan: callers check)
+            options["objective_bound"] = cutoff
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
             return milp(c, integrality=integrality, bounds=Bounds(lb, ub), constraints=constraints, options=options)
+
+    def reduced_costs(self, time_limit: float):
+        """(objective, x, reduced costs) of the LP relaxation, or None when it has no optimum."""
+        c = np.concatenate(self.cost)
+        ub = np.concatenate(self.upper)
+        A = sparse.csr_array(
+            (np.concatenate(self.vals), (np.concatenate(self.rows), np.concatenate(self.cols))),
+            shape=(len(self.lo), self.n),
+        )
+        lo, hi = np.array(self.lo), np.array(self.hi)
+        eq = lo == hi
+        upper, lower = ~eq & np.isfinite(hi), ~eq & np.isfinite(lo)
+        res = linprog(
+            c,
+            A_ub=sparse.vstack([A[upper], -A[lower]]),
+            b_ub=np.concatenate([hi[upper], -lo[lower]]),
+            A_eq=A[eq] if eq.any() else None,
+            b_eq=lo[eq] if eq.any() else None,
+            bounds=np.c_[np.zeros(self.n), ub],
+            method="highs",
+            options={"time_limit": max(time_limit, 0.01)},
+        )
+        if res.x is None:
+            return None
+        return res.fun, res.x, res.lower.marginals + res.upper.marginals
