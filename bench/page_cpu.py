@@ -1,4 +1,5 @@
-"""In-process cost of a request to each uncached page, run by hand: median and p95 ms over N requests.
+"""In-process cost of a request to each page, after warming the caches (a person's own fragments included), run by
+hand: median and p95 ms over N requests.
 
     .venv/bin/python bench/page_cpu.py [--requests 200] [--only signed-out|signed-in|dietitian|PATH ...] [--smoke]
     .venv/bin/python bench/page_cpu.py --profile /about/ [--as visitor|person|dietitian] [--sort cumulative|tottime]

@@ -4,8 +4,9 @@ Pages built from foods (the foods browser, a food's page) cost far more to rende
 cache. Their fragments are kept by the generic page cache (`config.page_cache`, in the "pages" cache: the
 database, or Redis when REDIS_URL is set: shared by every app server) under a key that includes `data_stamp()`.
 Any change to what they show moves the stamp, so the next request renders afresh: nothing stale is served
-and nothing has to be deleted (fragments under an old stamp are never read again and expire). Fragments hold
-nothing per visitor (no CSRF token, no user): views render them without the request.
+and nothing has to be deleted (fragments under an old stamp are never read again and expire). The food
+fragments hold nothing per visitor (no CSRF token, no user): views render them without the request (a person's
+own fragments, `config.page_cache.personal()`, are keyed by their id instead).
 
 `data_stamp()` is one SQL query (subqueries on primary keys and the small food table) and one cache read:
 
