@@ -184,3 +184,26 @@ def test_each_page_carries_its_visitors_own_csrf_token_and_the_form_posts(person
                                  "csrfmiddlewaretoken": tokens.pop()})
     assert response.status_code == 302
     assert Night.objects.filter(owner=person, severity=4).exists()
+
+
+def test_entries_written_through_the_api_show_on_the_next_request(client, person):
+    """The API's routes write through the same services: a night and a lab added, patched and deleted with a token
+    show on the journal home at once (the cached body's stamp moves)."""
+    from accounts.tokens import create_token
+    from tests.api.conftest import Api
+
+    api = Api(create_token(person, "freshness")[1])
+    html = home(client)
+    assert "6/10" not in recent_nights(html)
+    night = api.post("journal/nights", {"date": days_ago(2).isoformat(), "severity": 6})
+    assert night.status_code == 201, night.content
+    assert "6/10" in recent_nights(home(client))
+    assert api.patch(f"journal/nights/{night.json()['id']}", {"severity": 9}).status_code == 200
+    assert "9/10" in recent_nights(home(client)) and "6/10" not in recent_nights(home(client))
+    lab = api.post("journal/labs", {"date": days_ago(4).isoformat(), "lab": "ferritin", "value": 38, "unit": "ng/mL"})
+    assert lab.status_code == 201, lab.content
+    assert "38" in latest_labs(home(client))
+    assert api.delete(f"journal/labs/{lab.json()['id']}").status_code == 204
+    assert api.delete(f"journal/nights/{night.json()['id']}").status_code == 204
+    html = home(client)
+    assert "38" not in latest_labs(html) and "9/10" not in recent_nights(html)
