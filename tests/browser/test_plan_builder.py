@@ -105,7 +105,11 @@ def test_foods_browser_searches_as_you_type(page, screens):
     assert names and all("lentil" in n.lower() for n in names)
     assert page.evaluate("window.__notReloaded") is True
     page.screenshot(path=screens / "foods.png", full_page=True)
+    # No search still in flight (a late answer swaps the results, and a click on a replaced link goes nowhere), and
+    # a food page rendered afresh may take a while on a loaded machine.
+    page.wait_for_function("!document.querySelector('.htmx-request')")
     page.locator("#results tbody td:first-child a").first.click()
+    expect(page).to_have_url(re.compile(r"/foods/\d+/$"), timeout=15_000)
     expect(page.get_by_role("heading", name="Where these numbers come from")).to_be_visible()
     expect(page.get_by_text("usda-sr26", exact=True)).to_be_visible()
     page.screenshot(path=screens / "food-detail.png", full_page=True)
