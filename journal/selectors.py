@@ -17,22 +17,32 @@ STAMPED = (Night, LabResult, IronCourse, MealMark, Plan, Profile)
 
 
 @functools.cache
-def _stamp_sql() -> str:
+def _stamp_sql(models: tuple, owners: int) -> str:
+    marks = ", ".join(["%s"] * owners)
     return " UNION ALL ".join(
-        f"SELECT {n}, COUNT(*), MAX(updated_at) FROM {connection.ops.quote_name(model._meta.db_table)} "
-        "WHERE owner_id = %s"
-        for n, model in enumerate(STAMPED)
+        f"SELECT {n}, owner_id, COUNT(*), MAX(updated_at) FROM {connection.ops.quote_name(model._meta.db_table)} "
+        f"WHERE owner_id IN ({marks}) GROUP BY owner_id"
+        for n, model in enumerate(models)
     )
 
 
-def stamp(journal: Journal) -> tuple:
-    """A stamp that changes whenever anything the journal's home page shows of this person changes: for each of
-    `STAMPED`, how many rows they have and when the latest was saved. Every write (the journal's forms and services,
-    the planner, the API, `demo_journal`) saves through the ORM, which sets `updated_at` to the time of the write, so
-    any add or edit moves the latest past every earlier one, and a delete lowers the count. One query."""
+def owners_stamp(owner_ids, models: tuple = STAMPED) -> tuple:
+    """A stamp of these people's rows of `models` that changes whenever any of them is added, edited or deleted:
+    for each model and person, how many rows they have and when the latest was saved. Every write (the journal's
+    forms and services, the planner, the API, `demo_journal`, the admin) saves through the ORM, which sets
+    `updated_at` to the time of the write, so any add or edit moves the latest past every earlier one (the app
+    servers' clocks in step: docs/deploy.md), and a delete lowers the count. One query (none without people)."""
+    owner_ids = list(owner_ids)
+    if not owner_ids:
+        return ()
     with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql(), [journal.person.pk] * len(STAMPED))
-        return tuple(sorted(map(tuple, cursor.fetchall())))
+        cursor.execute(_stamp_sql(tuple(models), len(owner_ids)), owner_ids * len(models))
+        return tuple(sorted(tuple(map(str, row)) for row in cursor.fetchall()))
+
+
+def stamp(journal: Journal) -> tuple:
+    """The stamp of everything the journal's home page shows of this person (`STAMPED`)."""
+    return owners_stamp([journal.person.pk])
 
 
 def latest_labs(journal: Journal) -> dict[str, LabResult]:

@@ -22,9 +22,8 @@ in place of the slot the body was rendered with.
 
 from __future__ import annotations
 
-from django.db import connection
-
 from journal.models import LabResult, MealMark, Night
+from journal.selectors import owners_stamp
 from planner.models import Profile
 
 # Everything of a client's that the list shows (profiles: the latest one's age sets the ferritin band).
@@ -32,17 +31,5 @@ STAMPED = (Night, LabResult, MealMark, Profile)
 
 
 def journal_stamp(client_ids: list[int]) -> tuple:
-    """For each of `STAMPED` and each of these clients: how many rows they have and when the latest was saved.
-    Every write saves through the ORM, which sets `updated_at` (auto_now), so an add or an edit moves the latest
-    and a delete lowers the count. One query (none without clients)."""
-    if not client_ids:
-        return ()
-    marks = ", ".join(["%s"] * len(client_ids))
-    sql = " UNION ALL ".join(
-        f"SELECT {n}, owner_id, COUNT(*), MAX(updated_at) FROM {connection.ops.quote_name(model._meta.db_table)} "
-        f"WHERE owner_id IN ({marks}) GROUP BY owner_id"
-        for n, model in enumerate(STAMPED)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(client_ids) * len(STAMPED))
-        return tuple(sorted(tuple(map(str, row)) for row in cursor.fetchall()))
+    """A stamp of these clients' journals as the list shows them (`journal.selectors.owners_stamp`)."""
+    return owners_stamp(client_ids, STAMPED)
