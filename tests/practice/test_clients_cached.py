@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -16,26 +15,9 @@ from practice.models import ClientLink
 from practice.services import accept, invite
 from tests.journal.factories import NightFactory, UserFactory, days_ago
 
+from .test_clients import as_user, client_of, dietitian
+
 pytestmark = pytest.mark.django_db
-
-
-def as_user(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def dietitian(name):
-    user = UserFactory(username=name)
-    user.groups.add(Group.objects.get(name="Dietitian"))
-    return user
-
-
-def client_of(diet, username, name):
-    person = UserFactory(username=username)
-    _link, token = invite(diet, name)
-    accept(token, person)
-    return person
 
 
 def table(client: Client, **params) -> str:
