@@ -27,10 +27,11 @@ keep the upper limits (that day holds only locked meals).
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import numpy as np
 
-from .plan_milp import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, SEED_NOISE, Week, build_block, fixed_locks
+from .plan_milp import MIP_REL_GAP, RESTRICTED_EXTRA_MEALS, SEED_NOISE, Week, build_block, fixed_locks, top_groups
 from .plan_search import improve_week, spread_days
 from .plan_types import PlannedMeal, PlanProblem, PlanSolution
 
@@ -38,6 +39,7 @@ from .plan_types import PlannedMeal, PlanProblem, PlanSolution
 # limited to its root node (cuts and heuristics, ~0.3-0.5 s): a better plan or a tighter bound.
 WIDEN_GAP = 0.10
 WIDE_NODES = 1
+WIDE_TOP = 10  # widen by scoring every choice of the 10 options per slot the day's LP prices best (0: HiGHS, root node)
 TIME_LIMIT = 1  # scipy.optimize.milp status: iteration or time limit reached
 
 
@@ -75,6 +77,13 @@ def _solve_day(week: Week, d: int, fixed: dict[int, list[int]], limit: float):
             res = None
         elif _gap(res.fun, lp.fun) <= WIDEN_GAP or limit <= 0:  # past the plan's deadline: no widening
             return (restricted, res, lp.fun, hard_energy), ran_out or limit <= 0 or res.status == TIME_LIMIT
+        if WIDE_TOP:
+            wide = _widen_by_enumeration(full, restricted, res, limit - (time.perf_counter() - started))
+            if wide is not None:
+                return (full, wide, lp.fun, hard_energy), ran_out
+            if res is not None:
+                return (restricted, res, lp.fun, hard_energy), ran_out
+            continue
         # a node limit (not a time cap) keeps the plan the same on a busy machine: same seed, same plan
         whole = full.model.solve(max(limit - (time.perf_counter() - started), 0.05), nodes=WIDE_NODES)
         bound = max(lp.fun, whole.mip_dual_bound if whole.mip_dual_bound is not None else -np.inf)
@@ -84,6 +93,36 @@ def _solve_day(week: Week, d: int, fixed: dict[int, list[int]], limit: float):
         if res is not None:
             return (restricted, res, bound, hard_energy), ran_out
     return None, ran_out
+
+
+def _widen_by_enumeration(full, restricted, res, limit: float):
+    """The day over every meal, cheaply: the best assignment (`SparseMilp.best_pick`, every one scored, no HiGHS)
+    of the WIDE_TOP options per slot that the day's LP prices best plus the restricted MILP's own choice; a result
+    (x, fun) when it is better than `res` (or `res` is None), else None."""
+    lp = full.model.reduced_costs(max(limit, 0.05))
+    if lp is None:
+        return None
+    key = list(zip(full.slot.tolist(), full.meal.tolist(), full.scale.tolist(), full.lag.tolist(), strict=True))
+    index = {k: i for i, k in enumerate(key)}
+    current = []
+    if res is not None:
+        for i in np.flatnonzero(res.x[: len(restricted.meal)] > 0.5):
+            k = (int(restricted.slot[i]), int(restricted.meal[i]), int(restricted.scale[i]), int(restricted.lag[i]))
+            if k not in index:
+                return None
+            current.append(index[k])
+    ranked, keep = [], []
+    for s in np.unique(full.slot):
+        here = np.flatnonzero(full.slot == s)
+        ranked.append(here[np.argsort(lp[2][here], kind="stable")])
+        keep.append({i for i in current if full.slot[i] == s})
+    groups = top_groups(ranked, keep, WIDE_TOP)
+    pick = full.model.best_pick(groups)
+    if pick is None or (res is not None and pick[0] >= res.fun - 1e-9):
+        return None
+    x = np.zeros(len(full.meal))
+    x[pick[1]] = 1.0
+    return SimpleNamespace(x=x, fun=pick[0], status=0)
 
 
 def _gap(objective: float, bound: float) -> float:

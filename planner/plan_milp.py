@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .plan_rows import EPS, add_absorption_rows, add_day_rows, add_variety_rows, window_days, window_starts
-from .plan_sparse import MIP_REL_GAP, SparseMilp
+from .plan_sparse import MIP_REL_GAP, SparseMilp, top_groups
 from .plan_types import PlanProblem
 
 __all__ = [
     "MIP_REL_GAP", "RESTRICTED_EXTRA_MEALS", "SEED_NOISE", "Block", "SparseMilp", "Week", "build_block", "fixed_locks",
+    "top_groups",
 ]  # fmt: skip
 
 ENERGY, IRON, VITAMIN_C, CALCIUM = "energy_kcal", "iron_mg", "vitamin_c_mg", "calcium_mg"

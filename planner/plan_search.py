@@ -28,7 +28,15 @@ from dataclasses import replace
 
 import numpy as np
 
-from .plan_milp import MIP_REL_GAP, PORTION_PENALTY, RESTRICTED_EXTRA_MEALS, Week, build_block, fixed_locks
+from .plan_milp import (
+    MIP_REL_GAP,
+    PORTION_PENALTY,
+    RESTRICTED_EXTRA_MEALS,
+    Week,
+    build_block,
+    fixed_locks,
+    top_groups,
+)
 from .plan_types import PlanProblem
 
 LNS_MAX_SOLVES = 4  # pair MILPs with the weakest day, at most
@@ -192,42 +200,63 @@ def _resolve(
     if int(fix.sum()) != len(current):
         return False
     remaining = max(deadline - time.perf_counter(), 0.05)
+    if top is not None:
+        return _resolve_by_enumeration(p, chosen, leftover_of, free, full, fix, block, remaining, top, min_gain)
     now = full.model.solve(remaining, relax=True, fix=fix)
     if now.x is None:
         return False
     cutoff = now.fun - IMPROVEMENT  # HiGHS looks only for strictly better plans (and prunes by it from the start)
-    if top is not None:
-        # the options the block's LP prices best (smallest reduced cost) per slot, and the current ones
-        lp = full.model.reduced_costs(remaining)
-        if lp is None or lp[0] >= now.fun - min_gain:
-            return False
-        only = fix > 0.5
-        for d in block:
-            for s in range(len(p.slots)):
-                here = np.flatnonzero((full.day == d) & (full.slot == s))
-                only[here[np.argsort(lp[2][here], kind="stable")[:top]]] = True
-        restricted = full
-        res = full.model.solve(
-            max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap, cutoff=cutoff, only=only
-        )
-    else:
-        lp = full.model.solve(remaining, relax=True)
-        if lp.x is None or lp.fun >= now.fun - min_gain:
-            return False
-        used = lp.x[:n] > 1e-6
-        allowed = {}
-        for d in block:
-            for s in range(len(p.slots)):
-                here = (full.day == d) & (full.slot == s)
-                dense = sorted(set(full.meal[here].tolist()), key=lambda m: -week.density[m])[:RESTRICTED_EXTRA_MEALS]
-                allowed[(d, s)] = set(full.meal[here & (used | (fix > 0.5))].tolist()) | set(dense)
-        restricted = build_block(week, block, fixed, hard_energy=True, variety=False, allowed=allowed)
-        res = restricted.model.solve(max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap, cutoff=cutoff)
+    lp = full.model.solve(remaining, relax=True)
+    if lp.x is None or lp.fun >= now.fun - min_gain:
+        return False
+    used = lp.x[:n] > 1e-6
+    allowed = {}
+    for d in block:
+        for s in range(len(p.slots)):
+            here = (full.day == d) & (full.slot == s)
+            dense = sorted(set(full.meal[here].tolist()), key=lambda m: -week.density[m])[:RESTRICTED_EXTRA_MEALS]
+            allowed[(d, s)] = set(full.meal[here & (used | (fix > 0.5))].tolist()) | set(dense)
+    restricted = build_block(week, block, fixed, hard_energy=True, variety=False, allowed=allowed)
+    res = restricted.model.solve(max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap, cutoff=cutoff)
     if res.x is None or restricted.empty != full.empty or res.fun >= now.fun - IMPROVEMENT:
         return False
     picked = np.flatnonzero(res.x[: len(restricted.meal)] > 0.5)
     if any(pd not in bset for i in picked for pd, _s, _c in restricted.placements[i]):
         return False
+    _apply(p, chosen, leftover_of, free, restricted, picked)
+    return True
+
+
+def _resolve_by_enumeration(p, chosen, leftover_of, free, full, fix, block, time_limit, top, min_gain) -> bool:
+    """One day solved again exactly over the `top` options per slot its LP prices best and the current ones: every
+    assignment is scored (`SparseMilp.best_pick`, no HiGHS), the best kept when the week's objective drops."""
+    current = np.flatnonzero(fix > 0.5)
+    inside = np.array([all(pd in block for pd, _s, _c in pl) for pl in full.placements], dtype=bool)
+    now = full.model.best_pick([np.array([i]) for i in current])
+    if now is None:
+        return False
+    lp = full.model.reduced_costs(time_limit)
+    if lp is None or lp[0] >= now[0] - min_gain:
+        return False
+    ranked, keep = [], []
+    for d in block:
+        for s in range(len(p.slots)):
+            here = np.flatnonzero((full.day == d) & (full.slot == s) & inside)
+            if len(here):
+                ranked.append(here[np.argsort(lp[2][here], kind="stable")])
+                keep.append(set(current[np.isin(current, here)].tolist()))
+    groups = top_groups(ranked, keep, top)
+    if not groups:
+        return False
+    res = full.model.best_pick(groups)
+    if res is None or res[0] >= now[0] - IMPROVEMENT:
+        return False
+    _apply(p, chosen, leftover_of, free, full, res[1])
+    return True
+
+
+def _apply(p, chosen, leftover_of, free, restricted, picked) -> None:
+    """Replace the free (day, slot)s of `chosen` with the options `picked` of the block `restricted`."""
     for k in free:
         del chosen[k]
         leftover_of.pop(k, None)
@@ -238,7 +267,6 @@ def _resolve(
         for later, later_slot, _cooked in restricted.placements[i][1:]:
             chosen[(later, later_slot)] = (p.meals[m].id, scale)
             leftover_of[(later, later_slot)] = (d, s)
-    return True
 
 
 # Vitamin D and B12 come from few meals in a vegan week (UV-exposed mushrooms, fortified milks): when they cannot
