@@ -49,9 +49,10 @@ POLISH_NODES = 1  # root node only (cuts and heuristics): ~0.1-0.3 s each
 POLISH_GAP = 1e-3  # relative and absolute; the day pass stops within MIP_REL_GAP (0.01) of each day's bound
 MIN_DAY_COST = 1e-3  # a day costing less than this is as good as it gets
 IMPROVEMENT = 1e-6
+LIGHT_PAIRS = True  # HiGHS without sub-MIPs and strong branching on the two-day MILPs (`SparseMilp.solve`)
 DAY_SOLVES = 14  # single-day solves in all, most costly days first
 DAY_ROUNDS = 2  # the second round: the days moved in the first and their neighbours
-DAY_TOP = 10  # options per slot a day's MILP may use beside the current ones: those its LP prices best
+DAY_TOP = 14  # options per slot a day's MILP may use beside the current ones: those its LP prices best
 DAY_GAP = 1e-4  # relative and absolute: a day costs ~1e-3 in portion and tie-breaking terms
 DAY_NODES = 1  # root node only (cuts and heuristics), a node limit so that the same seed gives the same plan
 DAY_MIN_GAIN = 2e-4  # a day whose LP bound is within this of its current cost is not solved again
@@ -201,7 +202,7 @@ def _resolve(
         return False
     remaining = max(deadline - time.perf_counter(), 0.05)
     if top is not None:
-        return _resolve_by_enumeration(p, chosen, leftover_of, free, full, fix, block, remaining, top, min_gain)
+        return _resolve_by_enumeration(p, week, chosen, leftover_of, free, full, fix, block, remaining, top, min_gain)
     now = full.model.solve(remaining, relax=True, fix=fix)
     if now.x is None:
         return False
@@ -217,7 +218,9 @@ def _resolve(
             dense = sorted(set(full.meal[here].tolist()), key=lambda m: -week.density[m])[:RESTRICTED_EXTRA_MEALS]
             allowed[(d, s)] = set(full.meal[here & (used | (fix > 0.5))].tolist()) | set(dense)
     restricted = build_block(week, block, fixed, hard_energy=True, variety=False, allowed=allowed)
-    res = restricted.model.solve(max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap, cutoff=cutoff)
+    res = restricted.model.solve(
+        max(deadline - time.perf_counter(), 0.05), nodes=nodes, gap=gap, cutoff=cutoff, light=LIGHT_PAIRS
+    )
     if res.x is None or restricted.empty != full.empty or res.fun >= now.fun - IMPROVEMENT:
         return False
     picked = np.flatnonzero(res.x[: len(restricted.meal)] > 0.5)
@@ -227,7 +230,7 @@ def _resolve(
     return True
 
 
-def _resolve_by_enumeration(p, chosen, leftover_of, free, full, fix, block, time_limit, top, min_gain) -> bool:
+def _resolve_by_enumeration(p, week, chosen, leftover_of, free, full, fix, block, time_limit, top, min_gain) -> bool:
     """One day solved again exactly over the `top` options per slot its LP prices best and the current ones: every
     assignment is scored (`SparseMilp.best_pick`, no HiGHS), the best kept when the week's objective drops."""
     current = np.flatnonzero(fix > 0.5)
@@ -239,11 +242,14 @@ def _resolve_by_enumeration(p, chosen, leftover_of, free, full, fix, block, time
     if lp is None or lp[0] >= now[0] - min_gain:
         return False
     ranked, keep = [], []
+    rich = week.iron_rich(week.option_amounts(full.meal, full.scale))
+    inhibitor = week.inhibitor[full.meal]
     for d in block:
         for s in range(len(p.slots)):
             here = np.flatnonzero((full.day == d) & (full.slot == s) & inside)
             if len(here):
-                ranked.append(here[np.argsort(lp[2][here], kind="stable")])
+                order = here[np.argsort(lp[2][here], kind="stable")]
+                ranked.append(_with_clean(order, rich, inhibitor, top))
                 keep.append(set(current[np.isin(current, here)].tolist()))
     groups = top_groups(ranked, keep, top)
     if not groups:
@@ -253,6 +259,21 @@ def _resolve_by_enumeration(p, chosen, leftover_of, free, full, fix, block, time
         return False
     _apply(p, chosen, leftover_of, free, full, res[1])
     return True
+
+
+CLEAN_OPTIONS = 4  # per slot, among a day's first DAY_TOP options: the best not iron-rich, the best no inhibitor
+
+
+def _with_clean(ranked: np.ndarray, rich: np.ndarray, inhibitor: np.ndarray, top: int) -> np.ndarray:
+    """`ranked` with the CLEAN_OPTIONS best options that are not iron-rich and the best that are no iron inhibitor
+    moved up among its first `top`: the LP prices an iron-rich meal beside a calcium-rich one at no penalty (it
+    takes half of each), so its best options alone often cannot undo that pair in a day."""
+    if not CLEAN_OPTIONS:
+        return ranked
+    lead = ranked[: max(top - 2 * CLEAN_OPTIONS, 1)]
+    extra = [*ranked[~rich[ranked]][:CLEAN_OPTIONS], *ranked[~inhibitor[ranked]][:CLEAN_OPTIONS]]
+    first = list(dict.fromkeys([*lead.tolist(), *[int(i) for i in extra]]))
+    return np.array(first + [int(i) for i in ranked if int(i) not in set(first)], dtype=int)
 
 
 def _apply(p, chosen, leftover_of, free, restricted, picked) -> None:
