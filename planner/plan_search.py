@@ -11,10 +11,13 @@ gives the same plan on a busy machine.
 
 Then each day is solved again alone (most costly first; a second round for the days moved and their neighbours):
 the day-by-day pass stops within an absolute 0.01 of each day's bound, while a day's whole cost is ~1e-3 of portion
-and tie-breaking terms, so most of the week's gap to its LP bound is there. That MILP runs over the options the
-day's LP prices best (smallest reduced cost, DAY_TOP per slot) and the current ones, root node only, with HiGHS's
-objective bound set just below the current cost so that it looks only for better days and prunes by that from the
-start (all moves here use that cutoff). Pairs of neighbouring days can be polished after that (POLISH_SOLVES).
+and tie-breaking terms, so most of the week's gap to its LP bound is there. That day is solved exactly over the
+options its LP prices best (smallest reduced cost, DAY_TOP per slot, with the best ones that are not iron-rich and
+no iron inhibitor among them, CLEAN_OPTIONS each) and the current ones: every choice of one option per slot is
+priced from the model's own rows in numpy (`SparseMilp.best_pick`, ~40,000 choices at most, no HiGHS), which is
+both faster than HiGHS's root node over the same options and exact. The pair MILPs run with HiGHS's objective bound
+set just below the current cost so that it looks only for better plans and prunes by that from the start. Pairs of
+neighbouring days can be polished before the day solves (POLISH_SOLVES).
 
 What stays fixed in a move: every other day; kept (locked) meals; a leftover lunch whose dinner is outside the
 pair and a dinner whose leftover is outside it; with "the same breakfast", every breakfast.
@@ -52,9 +55,7 @@ IMPROVEMENT = 1e-6
 LIGHT_PAIRS = True  # HiGHS without sub-MIPs and strong branching on the two-day MILPs (`SparseMilp.solve`)
 DAY_SOLVES = 14  # single-day solves in all, most costly days first
 DAY_ROUNDS = 2  # the second round: the days moved in the first and their neighbours
-DAY_TOP = 14  # options per slot a day's MILP may use beside the current ones: those its LP prices best
-DAY_GAP = 1e-4  # relative and absolute: a day costs ~1e-3 in portion and tie-breaking terms
-DAY_NODES = 1  # root node only (cuts and heuristics), a node limit so that the same seed gives the same plan
+DAY_TOP = 14  # options per slot a day's enumeration tries beside the current ones: those its LP prices best
 DAY_MIN_GAIN = 2e-4  # a day whose LP bound is within this of its current cost is not solved again
 
 
@@ -111,7 +112,7 @@ def improve_week(
             if solves >= DAY_SOLVES or time.perf_counter() > deadline:
                 break
             solves += 1
-            if _resolve(p, chosen, leftover_of, kept, [d], deadline, DAY_GAP, DAY_NODES, DAY_TOP, DAY_MIN_GAIN):
+            if _resolve(p, chosen, leftover_of, kept, [d], deadline, top=DAY_TOP, min_gain=DAY_MIN_GAIN):
                 accepted += 1
                 moved.add(d)
         todo = {e for d in moved for e in (d - 1, d, d + 1) if 0 <= e < p.days}
