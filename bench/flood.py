@@ -343,10 +343,13 @@ table inet {table} {{
 """
 
 
+def check_firewall() -> None:
+    if not Path(shutil.which("nft") or "/usr/sbin/nft").exists() or os.geteuid() != 0:
+        sys.exit("--firewall needs nftables (apt-get install nftables) and root")
+
+
 def start_firewall(port: int) -> None:
     nft = shutil.which("nft") or "/usr/sbin/nft"
-    if not Path(nft).exists() or os.geteuid() != 0:
-        sys.exit("--firewall needs nftables (apt-get install nftables) and root")
     stop_firewall()
     rules = NFT_RULES.format(table=FIREWALL_TABLE, port=port, rate=FIREWALL_RATE)
     subprocess.run([nft, "-f", "-"], input=rules, text=True, check=True)
@@ -416,6 +419,8 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="a tiny run that checks the bench works")
     args = parser.parse_args()
     args.nginx |= args.firewall
+    if args.firewall:
+        check_firewall()
     if args.smoke:
         args.seconds, args.ramp, args.visitors, args.flooders = 1, 1, 1, 2
     # A `timeout` or kill still stops gunicorn and drops the database (the `finally` below).
