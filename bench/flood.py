@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/flood.py [--seconds 20] [--ramp 10] [--visitors 4] [--flooders 8] [--workers 2]
                                     [--queue [--redis-url URL] [--plan-nice 10]] [--keep-db | --sqlite FILE]
-                                    [--pg-database NAME] [--port 8766] [--nginx] [--pin] [--flood-rate N]
-                                    [--flood-nice N] [--smoke]
+                                    [--pg-database NAME] [--port 8766] [--nginx] [--firewall] [--pin]
+                                    [--flood-rate N] [--flood-nice N] [--smoke]
 
 It creates a throwaway PostgreSQL database (--pg-database, restful_plate_flood by default; or, with --sqlite, a
 SQLite file kept for the next run), migrates it, loads the fixtures, collects the static files, and starts gunicorn
@@ -14,11 +14,17 @@ With --nginx, nginx listens on --port in front of gunicorn (on --port + 1) with 
 URLs that docs/deploy.md gives (`limit_req`, POSTs only), as a deployment would have it. nginx is not installed
 with the project: the bench runs the `nginx` on the PATH or /usr/sbin/nginx (Debian: `apt-get install nginx-light`,
 as root; the bench starts its own nginx in the foreground, as the user running it, with a configuration in a
-temporary directory, and stops it at the end).
+temporary directory, and stops it at the end). nginx's own refusals close the connection (`keepalive_timeout 0`
+in `@solve_refused`, as docs/deploy.md has it), so each further post from a refused address needs a new connection.
+With --firewall (implies --nginx; root and nftables, `apt-get install nftables`), docs/deploy.md's per-address limit
+on new connections is also put in the kernel for the bench's port (an nftables table of its own, FIREWALL_TABLE,
+added after the warm-up and deleted at the end): a SYN from an address past FIREWALL_RATE is dropped before nginx
+sees it, so the flooding client waits for its SYN to be sent again (1 s, then 2, 4...) instead of posting again.
 Then two phases:
 
-1. baseline, --seconds: --visitors Python clients on 127.0.0.1, back to back, over home, a foods search, a food page
-   and the plan form, each time as a new visitor (no cookies, as most first visits are);
+1. baseline, --seconds: --visitors Python clients, back to back, over home, a foods search, a food page and the
+   plan form, each time as a new visitor (no cookies, as most first visits are) from an address of its own in
+   127.0.1.1-127.0.200.250 (the visitors stand for many people; per-address limits must not see them as one);
 2. flood, --ramp + --seconds: --flooders threads (in a process of their own, so that they do not take the
    visitors' interpreter lock) post complete 7-day plan forms from 127.0.0.2, a second loopback address (the rate
    limits count per address; a real flood would come from one), each on one kept-alive connection where the server
@@ -115,15 +121,26 @@ def request(port: int, method: str, path: str, *, body: bytes | None = None, hea
         connection.close()
 
 
+def visitor_address(visitor: int, page: int) -> str:
+    """A new visitor's own loopback address, 127.0.1.1 to 127.0.200.250 (the flood comes from 127.0.0.2): the
+    visitors stand for many people, so per-address limits (the app's, nginx's, --firewall's) must not count them as
+    one address."""
+    k = visitor * 10_007 + page
+    return f"127.0.{1 + (k // 250) % 200}.{1 + k % 250}"
+
+
 def visit_loop(port: int, paths: list[str], seed: int, until: float, times: list[tuple[float, float]],
                errors: list[str]) -> None:
-    """One visitor: pages back to back until `until`; each page's (start, ms) goes into `times`."""
+    """One visitor: pages back to back until `until`, each as a new visitor from an address of its own; each
+    page's (start, ms) goes into `times`."""
     rng = random.Random(seed)
+    page = 0
     while time.monotonic() < until:
         path = rng.choice(paths)
+        page += 1
         started_at, started = time.monotonic(), time.perf_counter()
         try:
-            status, _, _ = request(port, "GET", path)
+            status, _, _ = request(port, "GET", path, source=visitor_address(seed, page))
         except OSError as error:
             errors.append(str(error))
             continue
@@ -295,6 +312,7 @@ http {{
             proxy_set_header X-Forwarded-For $remote_addr;
         }}
         location @solve_refused {{
+            keepalive_timeout 0;  # close the connection: each further post needs a new one (--firewall limits them)
             default_type text/plain;
             add_header Retry-After 60 always;
             return 429 "Too many plans asked for from your address. Please try again in a minute.\n";
@@ -307,6 +325,45 @@ http {{
     }}
 }}
 """
+
+
+# docs/deploy.md's per-address limit on new connections (--firewall), on the bench's port only: a SYN from an
+# address that opened more than FIREWALL_RATE connections is dropped in the kernel, before nginx or the app sees it.
+FIREWALL_TABLE = "restful_plate_flood_bench"
+FIREWALL_RATE = "20/second burst 60 packets"
+NFT_RULES = """
+table inet {table} {{
+    set new_conn_v4 {{ type ipv4_addr; flags dynamic; timeout 1m; size 65536; }}
+    chain input {{
+        type filter hook input priority filter; policy accept;
+        tcp dport {port} tcp flags & (fin | syn | rst | ack) == syn \\
+            update @new_conn_v4 {{ ip saddr limit rate over {rate} }} counter drop
+    }}
+}}
+"""
+
+
+def check_firewall() -> None:
+    if not Path(shutil.which("nft") or "/usr/sbin/nft").exists() or os.geteuid() != 0:
+        sys.exit("--firewall needs nftables (apt-get install nftables) and root")
+
+
+def start_firewall(port: int) -> None:
+    nft = shutil.which("nft") or "/usr/sbin/nft"
+    stop_firewall()
+    rules = NFT_RULES.format(table=FIREWALL_TABLE, port=port, rate=FIREWALL_RATE)
+    subprocess.run([nft, "-f", "-"], input=rules, text=True, check=True)
+
+
+def firewall_drops() -> int:
+    listing = subprocess.run(["nft", "list", "table", "inet", FIREWALL_TABLE], capture_output=True, text=True).stdout
+    return sum(int(n) for n in re.findall(r"counter packets (\d+)", listing))
+
+
+def stop_firewall() -> None:
+    nft = shutil.which("nft") or "/usr/sbin/nft"
+    if Path(nft).exists():
+        subprocess.run([nft, "delete", "table", "inet", FIREWALL_TABLE], capture_output=True)
 
 
 def start_nginx(port: int, app_port: int) -> subprocess.Popen:
@@ -345,6 +402,9 @@ def main() -> None:
     parser.add_argument("--nginx", action="store_true",
                         help="put nginx in front, with docs/deploy.md's per-address limit on solving URLs "
                              "(gunicorn then listens on --port + 1)")
+    parser.add_argument("--firewall", action="store_true",
+                        help="also docs/deploy.md's per-address limit on new connections, in the kernel (nftables, "
+                             "root): implies --nginx, whose refusals then close the connection")
     parser.add_argument("--flood-nice", type=int, default=0,
                         help="run the flooding client under nice N: on a machine it shares with the server, a flood "
                              "that is refused cheaply is soon limited by the client's own CPU, which a real flood "
@@ -358,6 +418,9 @@ def main() -> None:
                              "machine, not the load generator's")
     parser.add_argument("--smoke", action="store_true", help="a tiny run that checks the bench works")
     args = parser.parse_args()
+    args.nginx |= args.firewall
+    if args.firewall:
+        check_firewall()
     if args.smoke:
         args.seconds, args.ramp, args.visitors, args.flooders = 1, 1, 1, 2
     # A `timeout` or kill still stops gunicorn and drops the database (the `finally` below).
@@ -423,6 +486,8 @@ def main() -> None:
                 request(args.port, "GET", path)
 
         args.server_pids = [process.pid for process in processes]
+        if args.firewall:  # after the warm-up, which comes from one address: the baseline and the flood both have it
+            start_firewall(args.port)
         load_before = load_average()
         baseline = run_phase(args.port, paths, args, flood=False)
         flooded = run_phase(args.port, paths, args, flood=True)
@@ -432,6 +497,8 @@ def main() -> None:
                 else "plans in the web request")
         if args.nginx:
             mode += ", behind nginx with docs/deploy.md's limit on solving URLs"
+        if args.firewall:
+            mode += f" and its per-address limit on new connections ({FIREWALL_RATE}, nftables)"
         database = "SQLite" if args.sqlite else "PostgreSQL"
         if args.pin:
             cpus = (f"pinned: gunicorn{', nginx' if args.nginx else ''}{', plan_worker' if args.queue else ''} and "
@@ -441,9 +508,9 @@ def main() -> None:
         else:
             cpus = f"not pinned: everything, the flooding client included, on all {os.cpu_count()} cores (shared)"
         pace = f"{args.flood_rate:g} posts/s in all" if args.flood_rate else "as fast as they can"
-        print(f"gunicorn {args.workers} sync workers, {database}, {mode}; {args.visitors} visitors on 127.0.0.1, "
-              f"{args.flooders} flooding threads on {FLOODER_ADDRESS} ({pace}); {cpus}; "
-              f"load average {load_before} before, {load_after} after")
+        print(f"gunicorn {args.workers} sync workers, {database}, {mode}; {args.visitors} visitors (each page a new "
+              f"visitor from an address of its own in 127.0.1-200.x), {args.flooders} flooding threads on "
+              f"{FLOODER_ADDRESS} ({pace}); {cpus}; load average {load_before} before, {load_after} after")
         print(f"{'visitors pages, phase':<36} {'pages':>6} {'pages/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
               f"{'errors':>7}")
         before = row("baseline (no flood)", baseline["times"], args.seconds, len(baseline["errors"]))
@@ -464,6 +531,8 @@ def main() -> None:
         extra = flooded["server cpu"] - per_page * len(flooded["times"])
         posts = flooded["posts"]
         per_post = f"{extra / posts * 1000:.2f} ms per refused post" if posts else "no posts"
+        if args.firewall:
+            print(f"SYNs from the flood's address dropped by the firewall (both phases): {firewall_drops()}")
         print(f"the server's CPU ({server}): baseline {baseline['server cpu']:.1f} s ({per_page * 1000:.2f} ms a "
               f"page), measured part of the flood {flooded['server cpu']:.1f} s for {len(flooded['times'])} pages and "
               f"{posts} posts: the flood's share about {per_post}")
@@ -480,6 +549,8 @@ def main() -> None:
         for problem in sorted(set(baseline["errors"] + flooded["errors"]))[:3]:
             print(f"  visitor error: {problem}")
     finally:
+        if args.firewall:
+            stop_firewall()
         for process in processes:
             process.terminate()
         for process in processes:

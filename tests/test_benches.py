@@ -85,6 +85,27 @@ def test_flood_smoke_runs_without_redis_and_reports_the_ratio(tmp_path):
     assert "flood answers by status (in all):" in out and "429" in out, out  # the flood was refused
 
 
+def test_flood_bench_measures_the_limits_docs_deploy_gives():
+    """bench/flood.py --nginx / --firewall put in front of the app what docs/deploy.md tells an operator to: the same
+    nginx limit on solving URLs, whose refusals close the connection, and the same per-address limit on new
+    connections in the kernel; if one side changes without the other the bench measures another deployment."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import flood
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    deploy = (ROOT / "docs" / "deploy.md").read_text()
+    for line in ("map $request_method $solve_key { POST $binary_remote_addr; default \"\"; }",
+                 "limit_req_zone $solve_key zone=solves:10m rate=30r/m;", "limit_req zone=solves burst=10 nodelay;",
+                 "limit_req_status 429;", "error_page 429 = @solve_refused;", "keepalive_timeout 0;",
+                 "add_header Retry-After 60 always;", "proxy_set_header X-Forwarded-For $remote_addr;"):
+        assert line in flood.NGINX_CONF.replace("{{", "{").replace("}}", "}"), line
+        assert line in deploy, line
+    rule = "tcp flags & (fin | syn | rst | ack) == syn"
+    assert rule in flood.NFT_RULES and rule in deploy
+    assert f"update @new_conn_v4 {{ ip saddr limit rate over {flood.FIREWALL_RATE} }} counter drop" in deploy
+
+
 def test_import_bench_smoke_runs_on_a_fresh_clone():
     out = run_bench("bench/import_bench.py", "--smoke")
     assert "SR26 first 20 foods: first run {'seconds'" in out and "'created': 20" in out, out
