@@ -15,9 +15,13 @@ and tie-breaking terms, so most of the week's gap to its LP bound is there. That
 options its LP prices best (smallest reduced cost, DAY_TOP per slot, with the best ones that are not iron-rich and
 no iron inhibitor among them, CLEAN_OPTIONS each) and the current ones: every choice of one option per slot is
 priced from the model's own rows in numpy (`SparseMilp.best_pick`, ~40,000 choices at most, no HiGHS), which is
-both faster than HiGHS's root node over the same options and exact. The pair MILPs run with HiGHS's objective bound
-set just below the current cost so that it looks only for better plans and prunes by that from the start. Pairs of
-neighbouring days can be polished before the day solves (POLISH_SOLVES).
+both faster than HiGHS's root node over the same options and exact. From that best choice, local moves follow
+(`_local_moves`): one slot to any of its options, two slots to any pair of their PAIR_TOP best-priced ones, while
+a move helps. The LP's price ranks a meal at its usual portion far above the same meal at 1.25x, so the day's best
+often lies outside the DAY_TOP options (ranks 20-60 in the days looked at), one or two slots away from their best.
+The pair MILPs run with HiGHS's objective bound set just below the current cost so that it looks only for better
+plans and prunes by that from the start. Pairs of neighbouring days can be polished before the day solves
+(POLISH_SOLVES).
 
 What stays fixed in a move: every other day; kept (locked) meals; a leftover lunch whose dinner is outside the
 pair and a dinner whose leftover is outside it; with "the same breakfast", every breakfast.
@@ -55,7 +59,7 @@ IMPROVEMENT = 1e-6
 LIGHT_PAIRS = True  # HiGHS without sub-MIPs and strong branching on the two-day MILPs (`SparseMilp.solve`)
 DAY_SOLVES = 14  # single-day solves in all, most costly days first
 DAY_ROUNDS = 2  # the second round: the days moved in the first and their neighbours
-DAY_TOP = 14  # options per slot a day's enumeration tries beside the current ones: those its LP prices best
+DAY_TOP = 10  # options per slot a day's enumeration tries beside the current ones: those its LP prices best
 DAY_MIN_GAIN = 2e-4  # a day whose LP bound is within this of its current cost is not solved again
 
 
@@ -242,7 +246,7 @@ def _resolve_by_enumeration(p, week, chosen, leftover_of, free, full, fix, block
     lp = full.model.reduced_costs(time_limit)
     if lp is None or lp[0] >= now[0] - min_gain:
         return False
-    ranked, keep = [], []
+    ranked, keep, priced = [], [], []
     rich = week.iron_rich(week.option_amounts(full.meal, full.scale))
     inhibitor = week.inhibitor[full.meal]
     for d in block:
@@ -250,17 +254,46 @@ def _resolve_by_enumeration(p, week, chosen, leftover_of, free, full, fix, block
             here = np.flatnonzero((full.day == d) & (full.slot == s) & inside)
             if len(here):
                 order = here[np.argsort(lp[2][here], kind="stable")]
+                priced.append(order)
                 ranked.append(_with_clean(order, rich, inhibitor, top))
                 keep.append(set(current[np.isin(current, here)].tolist()))
     groups = top_groups(ranked, keep, top)
     if not groups:
         return False
     res = full.model.best_pick(groups)
+    if res is not None and LOCAL_MOVES:
+        res = _local_moves(full.model, res, priced)
     if res is None or res[0] >= now[0] - IMPROVEMENT:
         return False
     _apply(p, chosen, leftover_of, free, full, res[1])
     return True
 
+
+def _local_moves(model, best, priced: list[np.ndarray]):
+    """From `best` ((objective, one column per group) of `SparseMilp.best_pick`), move one group to any of its
+    columns, or two groups to any pair of their PAIR_TOP best-priced ones (`priced`: each group's columns, best
+    first), as long as a move lowers the objective: the enumeration's options are the LP's best-priced ones, and a
+    day's best often takes one of them at another portion, priced far down the list."""
+    obj, cols = best[0], [int(c) for c in best[1]]
+    for _sweep in range(LOCAL_SWEEPS):
+        moved = False
+        moves = [(a,) for a in range(len(cols))] + list(itertools.combinations(range(len(cols)), 2))
+        for move in moves:
+            groups = [np.array([c]) for c in cols]
+            for a in move:
+                options = priced[a] if len(move) == 1 else priced[a][:PAIR_TOP]
+                groups[a] = np.union1d(options, [cols[a]])
+            res = model.best_pick(groups)
+            if res is not None and res[0] < obj - IMPROVEMENT:
+                obj, cols, moved = res[0], [int(c) for c in res[1]], True
+        if not moved:
+            break
+    return obj, np.array(cols, dtype=int)
+
+
+LOCAL_MOVES = True  # after a day's enumeration, moves of one or two slots (`_local_moves`)
+LOCAL_SWEEPS = 3  # passes over every one- and two-slot move, at most
+PAIR_TOP = 60  # options per slot a two-slot move tries: those the day's LP prices best
 
 CLEAN_OPTIONS = 4  # per slot, among a day's first DAY_TOP options: the best not iron-rich, the best no inhibitor
 

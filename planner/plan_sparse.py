@@ -27,6 +27,7 @@ class SparseMilp:
         self.upper: list[np.ndarray] = []
         self.n = 0
         self.rows, self.cols, self.vals, self.lo, self.hi = [], [], [], [], []
+        self._slack: tuple | None = None  # (model size, `_slack_rows`) of the last `best_pick`
 
     def add_vars(self, cost, integer: bool, upper=np.inf) -> np.ndarray:
         cost = np.atleast_1d(np.asarray(cost, dtype=float))
@@ -118,7 +119,10 @@ class SparseMilp:
         the model is not of that form (see `_slack_rows`). Exact: every assignment is scored, so this is the optimum
         of the MILP restricted to these columns, found without HiGHS. For small groups (a day's slots x ~10 options).
         """
-        model = self._slack_rows()
+        size = (self.n, len(self.lo))
+        if self._slack is None or self._slack[0] != size:  # built once per model (a day's local moves call often)
+            self._slack = (size, self._slack_rows())
+        model = self._slack[1]
         if model is None or not groups:
             return None
         A, lo, hi, coef, cost, upper, c = model

@@ -55,3 +55,30 @@ def test_the_price_of_a_pick_is_the_lp_with_those_options_fixed(offset):
         assert picked is None
     else:
         assert picked is not None and picked[0] == pytest.approx(lp.fun, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_local_moves_end_where_no_single_slot_change_helps(name):
+    """A day's enumeration is followed by moves of one slot to any of its options and of two slots among their best
+    (`plan_search._local_moves`): the result is a plan of its price, no worse than the start, and HiGHS finds no
+    better plan changing any one slot alone."""
+    from planner.plan_search import _local_moves
+
+    block = day_model(**CASES[name])
+    inside = np.array([all(d == 2 for d, _s, _c in placed) for placed in block.placements])  # as the search does
+    options = [np.flatnonzero((block.slot == s) & inside) for s in np.unique(block.slot)]
+    start = block.model.best_pick([g[::7][:3] for g in options])
+    assert start is not None
+    rng = np.random.default_rng(0)
+    priced = [rng.permutation(g) for g in options]  # any order: the pair moves take the first PAIR_TOP of each
+    obj, cols = _local_moves(block.model, start, priced)
+    assert obj <= start[0] + 1e-12
+    fix = np.zeros(len(block.meal))
+    fix[cols] = 1.0
+    assert len(cols) == len(options) and block.model.solve(60, relax=True, fix=fix).fun == pytest.approx(obj, abs=1e-9)
+    for g, col in zip(options, cols, strict=True):
+        only = np.zeros(len(block.meal), dtype=bool)
+        only[cols] = True
+        only[g] = True  # this slot free over all its options, the others as picked
+        assert block.model.solve(60, gap=0.0, only=only).fun >= obj - 1e-9
+        assert col in g
